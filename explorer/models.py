@@ -1,0 +1,319 @@
+"""The recap as curators and attendees think of it.
+
+A Recap is split into Days (the ``##`` parts of the post, some of which are not
+calendar days), each holding Entries (the ``###`` sections): talks, meals,
+events, sights and notes. Entries point at People (with their role), Topics, a
+Place, and own their Dishes, Links and Photos.
+
+Rows written by an import keep a snapshot of what the import wrote in
+``imported``; a later import compares the current values with that snapshot to
+tell a curator's edit from stale imported data (see ``explorer.loading``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class PlaceKind(models.TextChoices):
+    RESTAURANT = "restaurant", "Restaurant"
+    CAFE = "cafe", "Café"
+    BAR = "bar", "Bar"
+    FOOD_TRUCK = "food-truck", "Food truck"
+    FOOD_HALL = "food-hall", "Food hall"
+    ICE_CREAM = "ice-cream", "Ice-cream shop"
+    HOTEL = "hotel", "Hotel"
+    GARDEN = "garden", "Garden"
+    LANDMARK = "landmark", "Landmark"
+    MARKET = "market", "Market"
+    VENUE = "venue", "Venue"
+    OTHER = "other", "Other"
+
+
+
+class EntryKind(models.TextChoices):
+    KEYNOTE = "keynote", "Keynote"
+    TALK = "talk", "Talk"
+    PANEL = "panel", "Panel"
+    LIGHTNING_TALK = "lightning-talk", "Lightning talk"
+    FOOD = "food", "Food"
+    EVENT = "event", "Event"
+    SIGHT = "sight", "Sight"
+    NOTE = "note", "Note"
+
+
+
+class CreditRole(models.TextChoices):
+    SPEAKER = "speaker", "Speaker"
+    PANELLIST = "panellist", "Panellist"
+    HOST = "host", "Host"
+
+
+
+class ImportTracked(models.Model):
+    """Remembers the values the last import wrote, to protect curators' edits."""
+
+    imported = models.JSONField(default=dict, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Recap(ImportTracked):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    city = models.CharField(max_length=200, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="recap_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recap-detail", kwargs={"pk": self.pk})
+
+
+class Day(ImportTracked):
+    """A part of a recap: a conference day, or a themed part with no date."""
+
+    recap = models.ForeignKey(Recap, on_delete=models.CASCADE, related_name="days")
+    label = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    date = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta:
+        ordering = ["recap", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["recap", "slug"], name="day_slug_unique_per_recap"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("day", kwargs={"recap": self.recap.slug, "slug": self.slug})
+
+
+class Person(ImportTracked):
+    """A speaker, panellist or host."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    affiliation = models.CharField(
+        max_length=300, blank=True, help_text="Role or affiliation, e.g. “Django Fellow”."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("speaker", kwargs={"slug": self.slug})
+
+
+class Topic(models.Model):
+    """A subject entries are about; its keywords drive the importer's tagging."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    keywords = models.TextField(
+        blank=True,
+        help_text="One keyword or phrase per line; an imported entry mentioning any of "
+        "them is tagged with this topic.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic", kwargs={"slug": self.slug})
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+
+class Place(ImportTracked):
+    Kind = PlaceKind
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.OTHER)
+    url = models.URLField(max_length=500, blank=True)
+    city = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PlaceKind.values),
+                name="place_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("place", kwargs={"slug": self.slug})
+
+
+class Entry(ImportTracked):
+    """One ``###`` section of a recap."""
+
+    Kind = EntryKind
+
+    TALK_KINDS = (
+        EntryKind.KEYNOTE, EntryKind.TALK, EntryKind.PANEL, EntryKind.LIGHTNING_TALK
+    )
+
+    recap = models.ForeignKey(Recap, on_delete=models.CASCADE, related_name="entries")
+    day = models.ForeignKey(Day, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.NOTE)
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    order = models.PositiveIntegerField(default=0)
+    anchor = models.CharField(
+        max_length=300, blank=True, help_text="The heading anchor in the source recap."
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
+    people = models.ManyToManyField(Person, through="Credit", related_name="entries", blank=True)
+    topics = models.ManyToManyField(Topic, related_name="entries", blank=True)
+    # Bumped on every curator save; a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["recap", "order"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["recap", "slug"], name="entry_slug_unique_per_recap"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EntryKind.values),
+                name="entry_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recap", "order"], name="entry_recap_order"),
+            models.Index(fields=["kind"], name="entry_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("entry", kwargs={"recap": self.recap.slug, "slug": self.slug})
+
+    @property
+    def is_talk(self) -> bool:
+        return self.kind in self.TALK_KINDS
+
+
+class Credit(models.Model):
+    """A person's part in an entry."""
+
+    Role = CreditRole
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=20, choices=CreditRole.choices, default=CreditRole.SPEAKER)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entry", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "person"], name="credit_person_once_per_entry"),
+            models.CheckConstraint(
+                condition=Q(role__in=CreditRole.values),
+                name="credit_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}) at {self.entry}"
+
+
+class Dish(models.Model):
+    """Something eaten or drunk, mentioned by an entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="dishes")
+    place = models.ForeignKey(
+        Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="dishes"
+    )
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entry", "order"]
+        verbose_name_plural = "dishes"
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name"], name="dish_name_unique_per_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Link(models.Model):
+    """A resource an entry points to."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entry", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "url"], name="link_url_unique_per_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Photo(models.Model):
+    """An image of the recap (its path in the source) and its caption."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="photos")
+    image = models.CharField(max_length=500, help_text="Image path as written in the recap.")
+    caption = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entry", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "image"], name="photo_image_unique_per_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.image

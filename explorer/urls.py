@@ -1,0 +1,2 @@
+# Placeholder: the explorer views replace this.
+urlpatterns: list = []
