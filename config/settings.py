@@ -112,10 +112,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Front-end packages installed by npm (Alpine.js); served as static files, never from a CDN.
-NODE_MODULES_DIR = BASE_DIR / "node_modules"
-if NODE_MODULES_DIR.is_dir():
-    STATICFILES_DIRS.append(("vendor", NODE_MODULES_DIR))
+# Alpine.js (its CSP build) is installed by npm from package-lock.json and served
+# as a static file under vendor/alpinejs/, never from a CDN.
+ALPINE_DIST_DIR = BASE_DIR / "node_modules" / "@alpinejs" / "csp" / "dist"
+if ALPINE_DIST_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/alpinejs", ALPINE_DIST_DIR))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

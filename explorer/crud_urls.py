@@ -1,0 +1,2 @@
+# Placeholder: the curator CRUD views replace this.
+urlpatterns: list = []
