@@ -32,7 +32,6 @@ class PlaceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-
 class EntryKind(models.TextChoices):
     KEYNOTE = "keynote", "Keynote"
     TALK = "talk", "Talk"
@@ -44,12 +43,10 @@ class EntryKind(models.TextChoices):
     NOTE = "note", "Note"
 
 
-
 class CreditRole(models.TextChoices):
     SPEAKER = "speaker", "Speaker"
     PANELLIST = "panellist", "Panellist"
     HOST = "host", "Host"
-
 
 
 class ImportTracked(models.Model):
@@ -189,9 +186,7 @@ class Entry(ImportTracked):
 
     Kind = EntryKind
 
-    TALK_KINDS = (
-        EntryKind.KEYNOTE, EntryKind.TALK, EntryKind.PANEL, EntryKind.LIGHTNING_TALK
-    )
+    TALK_KINDS = (EntryKind.KEYNOTE, EntryKind.TALK, EntryKind.PANEL, EntryKind.LIGHTNING_TALK)
 
     recap = models.ForeignKey(Recap, on_delete=models.CASCADE, related_name="entries")
     day = models.ForeignKey(Day, on_delete=models.PROTECT, related_name="entries")
@@ -250,7 +245,9 @@ class Credit(models.Model):
     class Meta:
         ordering = ["entry", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "person"], name="credit_person_once_per_entry"),
+            models.UniqueConstraint(
+                fields=["entry", "person"], name="credit_person_once_per_entry"
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=CreditRole.values),
                 name="credit_role_valid",

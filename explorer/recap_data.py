@@ -174,7 +174,9 @@ class RecapData:
                     for t in _list(document, "topics")
                 ],
                 people=[
-                    PersonData(name=_text(p, "name", required=True), affiliation=_text(p, "affiliation"))
+                    PersonData(
+                        name=_text(p, "name", required=True), affiliation=_text(p, "affiliation")
+                    )
                     for p in _list(document, "people")
                 ],
                 places=[

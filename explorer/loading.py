@@ -1,0 +1,421 @@
+"""Write a RecapData document to the database, keeping what curators edited.
+
+Every source (a Markdown recap, the bundled curated JSON, an export) goes through
+``load_recap``. Rows are matched by slug, so loading the same document twice
+changes nothing. Each tracked row stores, in ``imported``, the values the last
+load wrote; a field whose current value differs from that snapshot was edited by
+a curator since, and a new load keeps it (and says so) unless ``force`` is set.
+The whole load runs in one transaction: on any error nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
+from .recap_data import EntryData, RecapData
+
+MISSING = object()
+
+
+class LoadError(ValueError):
+    """The document holds a value the database cannot take; the message names it."""
+
+
+@dataclass
+class LoadReport:
+    """What a load created, updated, left alone, and which curated values it kept."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
+    kept: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
+
+    def count(self, what: str, outcome: str, n: int = 1) -> None:
+        getattr(self, outcome)[what] += n
+
+    def lines(self) -> list[str]:
+        """Human-readable summary, one line per kind of thing."""
+        names = sorted(
+            set(self.created) | set(self.updated) | set(self.unchanged) | set(self.removed),
+            key=_summary_order,
+        )
+        lines = []
+        for name in names:
+            parts = [
+                f"{self.created[name]} created",
+                f"{self.updated[name]} updated",
+                f"{self.unchanged[name]} unchanged",
+            ]
+            if self.removed[name]:
+                parts.append(f"{self.removed[name]} removed")
+            lines.append(f"{name}: " + ", ".join(parts))
+        for note in self.kept:
+            lines.append(f"kept curated value: {note}")
+        for note in self.overwritten:
+            lines.append(f"overwrote curated value (--force): {note}")
+        return lines
+
+
+_SUMMARY_ORDER = ["recap", "days"] + [f"entries ({kind.label.lower()})" for kind in Entry.Kind]
+
+
+def _summary_order(name: str) -> tuple[int, str]:
+    try:
+        return (_SUMMARY_ORDER.index(name), name)
+    except ValueError:
+        return (len(_SUMMARY_ORDER), name)
+
+
+@dataclass
+class Tracked:
+    """One importable field: its comparable (JSON) value and how to write it.
+
+    Plain fields are written with ``setattr(obj, name, raw)``; relations pass
+    ``write``, called with the saved object.
+    """
+
+    value: Any
+    raw: Any = None
+    write: Callable[[Any], None] | None = None
+
+
+def _plain(value: Any) -> Tracked:
+    return Tracked(_jsonable(value), raw=value)
+
+
+def load_recap(data: RecapData, *, force: bool = False) -> tuple[Recap, LoadReport]:
+    """Create or update the recap described by ``data``, atomically."""
+    report = LoadReport()
+    with transaction.atomic():
+        loader = _Loader(data, report, force)
+        recap = loader.run()
+    return recap, report
+
+
+class _Loader:
+    def __init__(self, data: RecapData, report: LoadReport, force: bool) -> None:
+        self.data = data
+        self.report = report
+        self.force = force
+        self.people: dict[str, Person] = {}
+        self.places: dict[str, Place] = {}
+        self.topics: dict[str, Topic] = {}
+
+    def run(self) -> Recap:
+        data = self.data
+        recap = Recap.objects.filter(slug=data.slug).first()
+        recap = self._merge(
+            recap or Recap(slug=data.slug),
+            "recap",
+            data.name,
+            {
+                name: _plain(getattr(data, name))
+                for name in (
+                    "name",
+                    "city",
+                    "venue",
+                    "start_date",
+                    "end_date",
+                    "source_url",
+                    "author",
+                )
+            },
+        )
+        for topic in data.topics:
+            self._topic(topic.name, topic.slug, topic.description, topic.keywords)
+        for person in data.people:
+            self._person(person.name, person.affiliation)
+        for place in data.places:
+            self._place(place.name, place.kind, place.url, place.city)
+
+        order = 0
+        entry_slugs: set[str] = set()
+        for day_order, day_data in enumerate(data.days):
+            day_slug = day_data.slug or slugify(day_data.label)
+            day = Day.objects.filter(recap=recap, slug=day_slug).first()
+            day = self._merge(
+                day or Day(recap=recap, slug=day_slug),
+                "days",
+                day_data.label,
+                {
+                    "label": _plain(day_data.label),
+                    "date": _plain(day_data.date),
+                    "order": _plain(day_order),
+                    "summary": _plain(day_data.summary),
+                },
+            )
+            for entry_data in day_data.entries:
+                slug = self._unique_slug(entry_data.slug or slugify(entry_data.title), entry_slugs)
+                self._entry(recap, day, entry_data, slug, order)
+                order += 1
+        return recap
+
+    # -- shared rows ------------------------------------------------------------------
+
+    def _person(self, name: str, affiliation: str = "") -> Person:
+        slug = slugify(name)
+        if slug in self.people:
+            return self.people[slug]
+        person = Person.objects.filter(slug=slug).first() or Person(slug=slug)
+        values = {"name": _plain(name)}
+        if affiliation or person.pk is None:
+            values["affiliation"] = _plain(affiliation)
+        person = self._merge(person, "people", name, values)
+        self.people[slug] = person
+        return person
+
+    def _place(self, name: str, kind: str = "", url: str = "", city: str = "") -> Place:
+        slug = slugify(name)
+        if slug in self.places:
+            return self.places[slug]
+        place = Place.objects.filter(slug=slug).first() or Place(slug=slug)
+        values = {"name": _plain(name)}
+        # A bare reference (a dish naming its place) must not blank a described place.
+        for attr, value in (("kind", kind), ("url", url), ("city", city)):
+            if value or place.pk is None:
+                values[attr] = _plain(value or ("other" if attr == "kind" else ""))
+        place = self._merge(place, "places", name, values)
+        self.places[slug] = place
+        return place
+
+    def _topic(self, name: str, slug: str = "", description: str = "", keywords=()) -> Topic:
+        """Topics belong to curators once they exist: a load only adds missing ones."""
+        slug = slug or slugify(name)
+        if slug in self.topics:
+            return self.topics[slug]
+        topic = Topic.objects.filter(slug=slug).first() or Topic.objects.filter(name=name).first()
+        if topic is None:
+            topic = Topic.objects.create(
+                name=name, slug=slug, description=description, keywords="\n".join(keywords)
+            )
+            self.report.count("topics", "created")
+        else:
+            self.report.count("topics", "unchanged")
+        self.topics[slug] = topic
+        self.topics.setdefault(slugify(name), topic)
+        return topic
+
+    def _topic_by_name(self, name: str) -> Topic:
+        for topic in self.topics.values():
+            if topic.name == name:
+                return topic
+        return self._topic(name)
+
+    # -- entries ----------------------------------------------------------------------
+
+    def _entry(self, recap: Recap, day: Day, data: EntryData, slug: str, order: int) -> None:
+        entry = Entry.objects.filter(recap=recap, slug=slug).first()
+        entry = entry or Entry(recap=recap, slug=slug)
+        place = self._place(data.place) if data.place else None
+        credits = [(self._person(c.name), c.role) for c in data.people]
+        topics = [self._topic_by_name(name) for name in data.topics]
+        dishes = [
+            (d.name, d.description, self._place(d.place) if d.place else None) for d in data.dishes
+        ]
+        values = {
+            "title": _plain(data.title),
+            "kind": _plain(data.kind),
+            "summary": _plain(data.summary),
+            "anchor": _plain(data.anchor),
+            "order": _plain(order),
+            "day": Tracked(day.slug, raw=day),
+            "place": Tracked(place.slug if place else None, raw=place),
+        }
+        related = {
+            "people": Tracked(
+                [[person.slug, role] for person, role in credits],
+                write=lambda e: self._replace_credits(e, credits),
+            ),
+            "topics": Tracked(
+                sorted(topic.slug for topic in topics), write=lambda e: e.topics.set(topics)
+            ),
+            "links": Tracked(
+                [[link.title, link.url] for link in data.links],
+                write=lambda e: self._replace(
+                    e, "links", [Link(title=li.title, url=li.url) for li in data.links]
+                ),
+            ),
+            "photos": Tracked(
+                [[photo.image, photo.caption] for photo in data.photos],
+                write=lambda e: self._replace(
+                    e, "photos", [Photo(image=p.image, caption=p.caption) for p in data.photos]
+                ),
+            ),
+            "dishes": Tracked(
+                [[name, desc, p.slug if p else None] for name, desc, p in dishes],
+                write=lambda e: self._replace(
+                    e,
+                    "dishes",
+                    [Dish(name=name, description=desc, place=p) for name, desc, p in dishes],
+                ),
+            ),
+        }
+        kind_label = Entry.Kind(data.kind).label.lower() if data.kind in Entry.Kind else data.kind
+        self._merge(
+            entry,
+            f"entries ({kind_label})",
+            data.title,
+            values,
+            related=related,
+            current_related=_current_entry_relations,
+        )
+
+    def _replace_credits(self, entry: Entry, credits: list[tuple[Person, str]]) -> None:
+        entry.credits.all().delete()
+        seen: set[int] = set()
+        rows = []
+        for order, (person, role) in enumerate(credits):
+            if person.pk in seen:  # a name listed twice is one credit
+                continue
+            seen.add(person.pk)
+            rows.append(Credit(entry=entry, person=person, role=role, order=order))
+        Credit.objects.bulk_create(rows)
+
+    def _replace(self, entry: Entry, relation: str, rows: list[Any]) -> None:
+        manager = getattr(entry, relation)
+        removed, _ = manager.all().delete()
+        seen: set[str] = set()
+        unique_rows = []
+        for row in rows:
+            key = getattr(row, "url", None) or getattr(row, "image", None) or row.name
+            if key in seen:
+                continue
+            seen.add(key)
+            row.entry = entry
+            row.order = len(unique_rows)
+            unique_rows.append(row)
+        manager.model.objects.bulk_create(unique_rows)
+        self.report.count(relation, "removed", removed)
+        self.report.count(relation, "created", len(unique_rows))
+
+    # -- the merge --------------------------------------------------------------------
+
+    def _merge(
+        self,
+        obj: Any,
+        what: str,
+        label: str,
+        values: dict[str, Tracked],
+        *,
+        related: dict[str, Tracked] | None = None,
+        current_related: Callable[[Any], dict[str, Any]] | None = None,
+    ) -> Any:
+        """Apply ``values`` (and ``related``) to ``obj``, keeping curators' edits."""
+        related = related or {}
+        if obj.pk is None:
+            for name, tracked in values.items():
+                setattr(obj, name, tracked.raw)
+            obj.imported = {name: t.value for name, t in {**values, **related}.items()}
+            _validate(obj, what, label)
+            obj.save()
+            for tracked in related.values():
+                tracked.write(obj)
+            self.report.count(what, "created")
+            return obj
+
+        current = {name: _jsonable(_field_value(obj, name)) for name in values}
+        if current_related:
+            current.update(current_related(obj))
+        snapshot = dict(obj.imported or {})
+        changed_fields: list[str] = []
+        related_writes: list[Tracked] = []
+        for name, tracked in {**values, **related}.items():
+            now = current.get(name)
+            before = snapshot.get(name, MISSING)
+            snapshot[name] = tracked.value
+            if now == tracked.value:
+                continue
+            curated = before is not MISSING and now != before
+            curated = curated or (before is MISSING and now not in (None, "", []))
+            if curated:
+                note = f"{what.split(' ')[0]} “{label}”: {name}"
+                if not self.force:
+                    self.report.kept.append(note)
+                    continue
+                self.report.overwritten.append(note)
+            if name in related:
+                related_writes.append(tracked)
+            else:
+                setattr(obj, name, tracked.raw)
+                changed_fields.append(name)
+        snapshot_changed = snapshot != (obj.imported or {})
+        obj.imported = snapshot
+        if changed_fields or related_writes:
+            if isinstance(obj, Entry):
+                obj.version += 1
+            _validate(obj, what, label)
+            obj.save()
+            for tracked in related_writes:
+                tracked.write(obj)
+            self.report.count(what, "updated")
+        else:
+            if snapshot_changed:
+                obj.save(update_fields=["imported"])
+            self.report.count(what, "unchanged")
+        return obj
+
+    @staticmethod
+    def _unique_slug(slug: str, taken: set[str]) -> str:
+        candidate, n = slug or "entry", 2
+        while candidate in taken:
+            candidate = f"{slug}-{n}"
+            n += 1
+        taken.add(candidate)
+        return candidate
+
+
+# Foreign keys are set by the loader itself; validation checks the text fields
+# (lengths, choices, URLs) so bad documents fail with a clear message.
+_FK_EXCLUDE = ["recap", "day", "place", "imported"]
+
+
+def _validate(obj: Any, what: str, label: str) -> None:
+    """Check lengths, choices and URLs, naming the row when something is wrong."""
+    try:
+        obj.full_clean(exclude=_FK_EXCLUDE, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+        raise LoadError(f"{what} “{label[:80]}” is invalid ({problems})") from error
+
+
+def _field_value(obj: Any, name: str) -> Any:
+    if name == "day":
+        return obj.day.slug if obj.day_id else None
+    if name == "place":
+        return obj.place.slug if obj.place_id else None
+    return getattr(obj, name)
+
+
+def _current_entry_relations(entry: Entry) -> dict[str, Any]:
+    return {
+        "people": [
+            [credit.person.slug, credit.role]
+            for credit in entry.credits.select_related("person").order_by("order")
+        ],
+        "topics": sorted(entry.topics.values_list("slug", flat=True)),
+        "links": [[link.title, link.url] for link in entry.links.order_by("order")],
+        "photos": [[photo.image, photo.caption] for photo in entry.photos.order_by("order")],
+        "dishes": [
+            [dish.name, dish.description, dish.place.slug if dish.place_id else None]
+            for dish in entry.dishes.select_related("place").order_by("order")
+        ],
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,147 @@
+"""``manage.py import_recap PATH``: load a recap from Markdown or from our JSON format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, transaction
+
+from explorer.loading import LoadError, LoadReport, load_recap
+from explorer.markdown_import import RecapParseError, parse_recap
+from explorer.models import Topic
+from explorer.recap_data import RecapData, RecapDataError, TopicData
+from explorer.vocabulary import DEFAULT_TOPICS
+
+
+class DryRunRollback(Exception):
+    """Raised inside the transaction to undo a --dry-run."""
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a conference recap from a Markdown file (or a JSON file in the "
+        "recap-explorer format, e.g. an export). Re-importing is idempotent and keeps "
+        "curators' edits unless --force is given. Nothing is written if anything fails."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="The recap file: Markdown (.md) or JSON (.json).")
+        parser.add_argument(
+            "--format",
+            choices=["auto", "markdown", "json"],
+            default="auto",
+            help="How to read PATH (default: by its extension; .json is JSON, else Markdown).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Overwrite values that curators changed since the last import.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change, write nothing."
+        )
+        parser.add_argument("--author", default="", help="The recap's author (Markdown only).")
+        parser.add_argument(
+            "--source-url", default="", help="Where the recap is published (Markdown only)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        text = read_recap_text(path)
+        as_json = options["format"] == "json" or (
+            options["format"] == "auto" and path.suffix.lower() == ".json"
+        )
+        try:
+            if as_json:
+                data = RecapData.from_dict(_parse_json(text, path))
+            else:
+                data = parse_recap(
+                    text,
+                    topics=topic_vocabulary(),
+                    source_url=options["source_url"],
+                    author=options["author"],
+                )
+        except (RecapParseError, RecapDataError) as error:
+            raise CommandError(f"{path} cannot be imported: {_sentence(error)}") from error
+
+        try:
+            with transaction.atomic():
+                recap, report = load_recap(data, force=options["force"])
+                if options["dry_run"]:
+                    raise DryRunRollback
+        except DryRunRollback:
+            self.stdout.write("Dry run: nothing was written.")
+        except LoadError as error:
+            raise CommandError(
+                f"{path} was not imported, nothing was changed: {_sentence(error)}"
+            ) from error
+        except DatabaseError as error:
+            raise CommandError(
+                f"{path} was not imported, nothing was changed: the database refused it ({error})."
+            ) from error
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported “{recap.name}” from {path}."))
+        self._print_report(report)
+
+    def _print_report(self, report: LoadReport) -> None:
+        for line in report.lines():
+            style = self.style.WARNING if line.startswith(("kept", "overwrote")) else str
+            self.stdout.write(style(f"  {line}"))
+
+
+def read_recap_text(path: Path) -> str:
+    """Read PATH as UTF-8 text, or raise CommandError with one clear sentence."""
+    if not path.exists():
+        raise CommandError(f"{path} does not exist.")
+    if path.is_dir():
+        raise CommandError(f"{path} is a directory, not a recap file.")
+    size = path.stat().st_size
+    limit = settings.RECAP_MAX_BYTES
+    if size > limit:
+        raise CommandError(
+            f"{path} is {size:,} bytes, larger than the {limit:,}-byte limit "
+            "(RECAP_MAX_BYTES); is it really a recap?"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{path} cannot be read: {error.strerror}.") from error
+    if b"\x00" in raw:
+        raise CommandError(f"{path} is a binary file, not a Markdown or JSON recap.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{path} is not UTF-8 text (byte {raw[error.start]:#04x} at position {error.start})."
+        ) from error
+    if not text.strip():
+        raise CommandError(f"{path} is empty.")
+    return text
+
+
+def topic_vocabulary() -> list[TopicData]:
+    """The default topics, overridden and extended by the curators' topics."""
+    vocabulary = {topic.slug: topic for topic in DEFAULT_TOPICS}
+    for topic in Topic.objects.all():
+        vocabulary[topic.slug] = TopicData(
+            topic.name, topic.slug, topic.description, topic.keyword_list
+        )
+    return list(vocabulary.values())
+
+
+def _parse_json(text: str, path: Path) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"{path} is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})."
+        ) from error
+
+
+def _sentence(error: Exception) -> str:
+    message = str(error).strip()
+    return message if message.endswith((".", "?", "!")) else f"{message}."
