@@ -189,7 +189,8 @@ class Entry(ImportTracked):
     TALK_KINDS = (EntryKind.KEYNOTE, EntryKind.TALK, EntryKind.PANEL, EntryKind.LIGHTNING_TALK)
 
     recap = models.ForeignKey(Recap, on_delete=models.CASCADE, related_name="entries")
-    day = models.ForeignKey(Day, on_delete=models.PROTECT, related_name="entries")
+    # RESTRICT: a day with entries cannot be deleted on its own, but its recap can.
+    day = models.ForeignKey(Day, on_delete=models.RESTRICT, related_name="entries")
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.NOTE)
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=300)
