@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "neapolitan",
+    "simple_history",
     "template_partials",
     "explorer",
 ]
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records the logged-in user on every history row.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 from .recap_data import EntryData, RecapData
@@ -280,7 +281,7 @@ class _Loader:
                 continue
             seen.add(person.pk)
             rows.append(Credit(entry=entry, person=person, role=role, order=order))
-        Credit.objects.bulk_create(rows)
+        bulk_create_with_history(rows, Credit)
 
     def _replace(self, entry: Entry, relation: str, rows: list[Any]) -> None:
         manager = getattr(entry, relation)
@@ -295,7 +296,7 @@ class _Loader:
             row.entry = entry
             row.order = len(unique_rows)
             unique_rows.append(row)
-        manager.model.objects.bulk_create(unique_rows)
+        bulk_create_with_history(unique_rows, manager.model)
         self.report.count(relation, "removed", removed)
         self.report.count(relation, "created", len(unique_rows))
 

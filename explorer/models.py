@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class PlaceKind(models.TextChoices):
@@ -69,6 +70,9 @@ class Recap(ImportTracked):
     source_url = models.URLField(max_length=500, blank=True)
     author = models.CharField(max_length=200, blank=True)
 
+    # Who changed what and when, for curators (the import snapshot is not history).
+    history = HistoricalRecords(excluded_fields=["imported"])
+
     class Meta:
         ordering = ["-start_date", "name"]
         constraints = [
@@ -97,6 +101,9 @@ class Day(ImportTracked):
     order = models.PositiveIntegerField(default=0)
     summary = models.TextField(blank=True, help_text="Markdown.")
 
+    # Who changed what and when, for curators (the import snapshot is not history).
+    history = HistoricalRecords(excluded_fields=["imported"])
+
     class Meta:
         ordering = ["recap", "order"]
         constraints = [
@@ -118,6 +125,9 @@ class Person(ImportTracked):
     affiliation = models.CharField(
         max_length=300, blank=True, help_text="Role or affiliation, e.g. “Django Fellow”."
     )
+
+    # Who changed what and when, for curators (the import snapshot is not history).
+    history = HistoricalRecords(excluded_fields=["imported"])
 
     class Meta:
         ordering = ["name"]
@@ -142,6 +152,8 @@ class Topic(models.Model):
         "them is tagged with this topic.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -164,6 +176,9 @@ class Place(ImportTracked):
     kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.OTHER)
     url = models.URLField(max_length=500, blank=True)
     city = models.CharField(max_length=200, blank=True)
+
+    # Who changed what and when, for curators (the import snapshot is not history).
+    history = HistoricalRecords(excluded_fields=["imported"])
 
     class Meta:
         ordering = ["name"]
@@ -207,6 +222,8 @@ class Entry(ImportTracked):
     # Bumped on every curator save; a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
+    history = HistoricalRecords(excluded_fields=["imported"], m2m_fields=[topics])
+
     class Meta:
         ordering = ["recap", "order"]
         verbose_name_plural = "entries"
@@ -243,6 +260,8 @@ class Credit(models.Model):
     role = models.CharField(max_length=20, choices=CreditRole.choices, default=CreditRole.SPEAKER)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["entry", "order"]
         constraints = [
@@ -270,6 +289,8 @@ class Dish(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["entry", "order"]
         verbose_name_plural = "dishes"
@@ -289,6 +310,8 @@ class Link(models.Model):
     url = models.URLField(max_length=1000)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["entry", "order"]
         constraints = [
@@ -306,6 +329,8 @@ class Photo(models.Model):
     image = models.CharField(max_length=500, help_text="Image path as written in the recap.")
     caption = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["entry", "order"]

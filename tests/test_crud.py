@@ -10,9 +10,9 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -695,7 +695,11 @@ def test_curators_group_holds_every_explorer_permission():
 def test_curators_migration_is_reversible():
     migration = importlib.import_module("explorer.migrations.0002_curators_group")
     editor = SimpleNamespace(connection=connection)  # all the functions use of it
-    migration.delete_curators_group(global_apps, editor)
+    # The models as they were at that migration, as `migrate` runs it.
+    state_apps = (
+        MigrationExecutor(connection).loader.project_state(("explorer", "0002_curators_group")).apps
+    )
+    migration.delete_curators_group(state_apps, editor)
     assert not Group.objects.filter(name="Curators").exists()
-    migration.create_curators_group(global_apps, editor)
+    migration.create_curators_group(state_apps, editor)
     assert Group.objects.get(name="Curators").permissions.count() == 40
