@@ -1,6 +1,7 @@
 """Django admin for every explorer model: a fallback for curators and operators."""
 
 from django.contrib import admin
+from django.db.models import F
 
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 
@@ -57,6 +58,14 @@ class EntryAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     autocomplete_fields = ["place", "topics"]
     inlines = [CreditInline, DishInline, LinkInline, PhotoInline]
+    readonly_fields = ["version"]
+
+    def save_model(self, request, obj, form, change):
+        """Bump the version like every curator save, so stale edit forms are refused."""
+        if change:
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["version"])
 
 
 @admin.register(Person)

@@ -14,12 +14,21 @@ filter form's htmx requests (``HX-Target: crud-results``) only the results
 partial of the same template is rendered. A deletion is explained before it
 happens: the confirmation page lists what goes with the object and what
 prevents deleting it.
+
+Every history row one save writes gets the same date and user, so the entry
+history (``explorer.history``) shows it as one version; editing a dish, link or
+photo writes a version of its entry too. An entry form based on an older
+``version`` is refused (the UPDATE only matches the version the form started
+from) and shown again with the curator's input and what changed meanwhile.
+Beside the screens: an entry's history and revert, and a recap's downloads.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 import django_filters
@@ -28,19 +37,25 @@ from django.contrib import messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from neapolitan.views import CRUDView, Role
 
 from . import forms as curator_forms
+from . import history
+from .export import recap_to_data, recap_to_markdown
 from .filters import EntryFilterSet
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 
@@ -68,6 +83,33 @@ def login_redirect(request):
         # htmx would follow a 302 itself and swap the login page into its target.
         return HttpResponseClientRedirect(response.url)
     return response
+
+
+def curator_required(permission: str):
+    """Guard a curator view like the CRUD screens: login first, then ``permission``."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                response = login_redirect(request)
+            elif not request.user.has_perm(permission):
+                raise PermissionDenied("You may not do this.")
+            else:
+                response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+
+        return guarded
+
+    return decorator
+
+
+def redirect_to(request, url: str):
+    """A redirect; for htmx, an ``HX-Redirect`` (htmx would swap a followed 302)."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
 
 
 def crud_url(obj: models.Model, role: Role = Role.DETAIL) -> str | None:
@@ -258,9 +300,7 @@ class CuratorCRUDView(CRUDView):
         return response
 
     def redirect(self, url: str):
-        if self.request.htmx:
-            return HttpResponseClientRedirect(url)
-        return HttpResponseRedirect(url)
+        return redirect_to(self.request, url)
 
     # Templates
 
@@ -320,11 +360,20 @@ class CuratorCRUDView(CRUDView):
             return self.form_valid(form)
         return self.form_invalid(form)
 
+    def history_mark(self, obj: models.Model) -> None:
+        """Date every history row of this request alike: together they are one version."""
+        if not hasattr(self, "changed_at"):
+            self.changed_at = timezone.now()
+        history.mark(obj, when=self.changed_at, user=self.request.user)
+
     def save(self, form):
         with transaction.atomic():
+            self.history_mark(form.instance)
             self.object = form.save()
             for formset in self.formsets:
                 formset.instance = self.object
+                for subform in formset.forms:
+                    self.history_mark(subform.instance)
                 formset.save()
 
     def form_valid(self, form):
@@ -341,12 +390,16 @@ class CuratorCRUDView(CRUDView):
         name = str(self.object)
         try:
             with transaction.atomic():
-                self.object.delete()
+                self.delete_object()
         except (models.ProtectedError, models.RestrictedError):
             context = self.get_context_data(deletion_refused=True)
             return self.render_to_response(context)
         messages.success(request, f"Deleted {self.model._meta.verbose_name} “{name}”.")
         return self.redirect(self.get_success_url())
+
+    def delete_object(self) -> None:
+        self.history_mark(self.object)
+        self.object.delete()
 
     # Context
 
@@ -474,6 +527,10 @@ class RecapFilterSet(SearchFilterSet):
         fields = ["q"]
 
 
+#: The recap downloads offered on its detail page: label and URL name.
+EXPORTS = [("Download JSON", "recap-export-json"), ("Download Markdown", "recap-export-markdown")]
+
+
 class RecapView(CuratorCRUDView):
     model = Recap
     form_class = curator_forms.RecapForm
@@ -491,6 +548,16 @@ class RecapView(CuratorCRUDView):
     ]
     detail_related = [Related("days", "Days")]
     detail_prefetch = ["days"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.role == Role.DETAIL:
+            # Detail pages need "view_recap" already: the downloads need nothing more.
+            context["downloads"] = [
+                {"label": label, "url": reverse(name, kwargs={"pk": self.object.pk})}
+                for label, name in EXPORTS
+            ]
+        return context
 
 
 class DayFilterSet(SearchFilterSet):
@@ -568,8 +635,11 @@ class EntryView(CuratorCRUDView):
 
     def save(self, form):
         with transaction.atomic():
-            if form.instance.pk is not None:
-                # Refuse a save based on an older version, even when two saves race.
+            if form.instance.pk is None:
+                form.instance.version = 1
+            else:
+                # Refuse a save based on an older version, even when two saves race:
+                # of two saves of the same version, only one matches this row.
                 expected = form.cleaned_data["version"]
                 bumped = Entry.objects.filter(pk=form.instance.pk, version=expected).update(
                     version=F("version") + 1
@@ -583,12 +653,53 @@ class EntryView(CuratorCRUDView):
         try:
             return super().form_valid(form)
         except StaleEntry:
-            form.add_error(
-                None,
-                "Someone else saved this entry while you were editing it. Open it again "
-                "to see their changes, then make yours.",
-            )
+            form.add_error(None, ValidationError(curator_forms.STALE_MESSAGE, code="stale"))
             return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        if self.role == Role.UPDATE and form.has_error(NON_FIELD_ERRORS, "stale"):
+            self.show_conflict(form)
+        # 200 like any refused form: htmx 2 would not swap a 409 (the form is a plain
+        # POST, or a boosted one, either way the page is replaced with this one).
+        return super().form_invalid(form)
+
+    def show_conflict(self, form) -> None:
+        """Keep what the curator typed, say what changed since, and let them save again."""
+        try:
+            submitted = int(form.data.get("version", ""))
+        except ValueError:
+            submitted = None
+        self.conflict = history.conflict(self.object, submitted)
+        existing = set(self.object.credits.values_list("pk", flat=True))
+        data = curator_forms.rebase_formset_data(form.data, "credits", existing)
+        data["version"] = str(self.conflict.current_version)
+        # Errors are kept; only the re-rendered values change (the version, the rows).
+        form.data = data
+        self.formsets = self.get_formsets(form, data=data, files=form.files)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.role in (Role.DETAIL, Role.UPDATE):
+            context["history_url"] = reverse("entry-history", kwargs={"pk": self.object.pk})
+        context["conflict"] = getattr(self, "conflict", None)
+        return context
+
+
+class EntryPartView(CuratorCRUDView):
+    """Dishes, links and photos: changing one writes a version of its entry too."""
+
+    def save(self, form):
+        previous = form.initial.get("entry") if self.role == Role.UPDATE else None
+        with transaction.atomic():
+            super().save(form)
+            history.touch_entries(
+                [previous, self.object.entry_id], when=self.changed_at, user=self.request.user
+            )
+
+    def delete_object(self) -> None:
+        entry_id = self.object.entry_id
+        super().delete_object()
+        history.touch_entries([entry_id], when=self.changed_at, user=self.request.user)
 
 
 class PersonFilterSet(SearchFilterSet):
@@ -681,7 +792,7 @@ class DishFilterSet(EntryChildFilterSet):
         fields = ["q", "recap", "place"]
 
 
-class DishView(CuratorCRUDView):
+class DishView(EntryPartView):
     model = Dish
     form_class = curator_forms.DishForm
     filterset_class = DishFilterSet
@@ -703,7 +814,7 @@ class LinkFilterSet(EntryChildFilterSet):
         fields = ["q", "recap"]
 
 
-class LinkView(CuratorCRUDView):
+class LinkView(EntryPartView):
     model = Link
     form_class = curator_forms.LinkForm
     filterset_class = LinkFilterSet
@@ -725,7 +836,7 @@ class PhotoFilterSet(EntryChildFilterSet):
         fields = ["q", "recap"]
 
 
-class PhotoView(CuratorCRUDView):
+class PhotoView(EntryPartView):
     model = Photo
     form_class = curator_forms.PhotoForm
     filterset_class = PhotoFilterSet
@@ -780,3 +891,72 @@ def manage(request):
     response = TemplateResponse(request, "explorer/crud/index.html", {"screens": screens})
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# History, revert and downloads: plain views with the same guard as the screens.
+
+
+@curator_required("explorer.view_entry")
+@require_safe
+def entry_history(request, pk: int):
+    """Every version of an entry, newest first, with what each changed."""
+    entry = get_object_or_404(Entry.objects.select_related("recap"), pk=pk)
+    context = {
+        "entry": entry,
+        "versions": history.shown_versions(entry),
+        "can_revert": request.user.has_perm("explorer.change_entry"),
+        "list_view_url": reverse("entry-list"),
+        "detail_view_url": reverse("entry-detail", kwargs={"pk": pk}),
+        "update_view_url": reverse("entry-update", kwargs={"pk": pk}),
+    }
+    return TemplateResponse(request, "explorer/crud/entry_history.html", context)
+
+
+@curator_required("explorer.change_entry")
+@require_POST
+def entry_revert(request, pk: int, history_id: int):
+    """Put an entry back as it was at one of its versions, as a new version."""
+    entry = get_object_or_404(Entry, pk=pk)
+    get_object_or_404(Entry.history.filter(id=pk), history_id=history_id)
+    try:
+        reverted = history.revert_entry(entry, history_id, request.user)
+    except history.RevertError as error:
+        messages.error(request, f"Nothing was reverted: {error}")
+    else:
+        when = timezone.localtime(reverted.version.when)
+        messages.success(
+            request,
+            f"Reverted “{entry}” to version {reverted.version.number} of {when:%Y-%m-%d %H:%M:%S}.",
+        )
+        for note in reverted.notes:
+            messages.warning(request, note)
+    return redirect_to(request, reverse("entry-history", kwargs={"pk": pk}))
+
+
+def recap_download(request, pk: int, extension: str, content_type: str, render) -> HttpResponse:
+    recap = get_object_or_404(Recap, pk=pk)
+    response = HttpResponse(render(recap_to_data(recap)), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{recap.slug}.{extension}"
+    )
+    return response
+
+
+@curator_required("explorer.view_recap")
+@require_safe
+def recap_export_json(request, pk: int):
+    """The recap as the JSON document ``import_recap`` reads (a backup)."""
+    return recap_download(
+        request,
+        pk,
+        "json",
+        "application/json; charset=utf-8",
+        lambda data: json.dumps(data.to_dict(), ensure_ascii=False, indent=2) + "\n",
+    )
+
+
+@curator_required("explorer.view_recap")
+@require_safe
+def recap_export_markdown(request, pk: int):
+    """The recap as readable Markdown in the source posts' style."""
+    return recap_download(request, pk, "md", "text/markdown; charset=utf-8", recap_to_markdown)

@@ -5,9 +5,20 @@ Not namespaced: neapolitan reverses plain names such as "entry-list".
 
 from django.urls import path
 
-from .crud import CRUD_VIEWS, manage
+from .crud import (
+    CRUD_VIEWS,
+    entry_history,
+    entry_revert,
+    manage,
+    recap_export_json,
+    recap_export_markdown,
+)
 
 urlpatterns = [
     path("", manage, name="manage"),
     *[pattern for view in CRUD_VIEWS for pattern in view.get_urls()],
+    path("entry/<int:pk>/history/", entry_history, name="entry-history"),
+    path("entry/<int:pk>/history/<int:history_id>/revert/", entry_revert, name="entry-revert"),
+    path("recap/<int:pk>/export.json", recap_export_json, name="recap-export-json"),
+    path("recap/<int:pk>/export.md", recap_export_markdown, name="recap-export-markdown"),
 ]

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
+from django.http import QueryDict
 from django.utils.text import slugify
 
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
+
+#: Why an entry form based on an older version of the entry is refused.
+STALE_MESSAGE = (
+    "Someone else saved this entry while you were editing it, so nothing was saved. "
+    "Your changes are still in the form below: check what they changed, then save again "
+    "to keep yours."
+)
 
 
 class DayChoiceField(forms.ModelChoiceField):
@@ -136,11 +144,7 @@ class EntryForm(CuratorModelForm):
         if self.instance.pk and version is not None:
             current = Entry.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             if current and current[0] != version:
-                raise forms.ValidationError(
-                    "Someone else saved this entry after you opened it. Open it again to see "
-                    "their changes, then make yours.",
-                    code="stale",
-                )
+                raise forms.ValidationError(STALE_MESSAGE, code="stale")
         return cleaned_data
 
 
@@ -157,6 +161,45 @@ CreditFormSet = forms.inlineformset_factory(
     extra=2,
     can_delete=True,
 )
+
+
+def rebase_formset_data(data: QueryDict, prefix: str, existing: set[int]) -> QueryDict:
+    """A formset's submitted rows, fitted to the objects that exist now.
+
+    A row for an object someone else deleted meanwhile would fail on its hidden id
+    (an error no one sees): it becomes a new row with the same values, or is
+    dropped if it was to be deleted anyway. The management form is updated.
+    """
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    except ValueError:
+        return data.copy()
+    rows: list[tuple[bool, dict[str, list[str]]]] = []
+    for index in range(total):
+        start = f"{prefix}-{index}-"
+        row = {key[len(start) :]: data.getlist(key) for key in data if key.startswith(start)}
+        is_initial = index < initial
+        if is_initial:
+            pk = (row.get("id") or [""])[0]
+            if not (pk.isdigit() and int(pk) in existing):
+                if row.get("DELETE"):
+                    continue
+                row.pop("id", None)
+                is_initial = False
+        rows.append((is_initial, row))
+    rows.sort(key=lambda item: not item[0])  # stable: existing objects first
+
+    rebased = data.copy()
+    for key in list(rebased):
+        if key.startswith(f"{prefix}-") and key[len(prefix) + 1 :].split("-")[0].isdigit():
+            del rebased[key]
+    for index, (_, row) in enumerate(rows):
+        for name, values in row.items():
+            rebased.setlist(f"{prefix}-{index}-{name}", values)
+    rebased[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    rebased[f"{prefix}-INITIAL_FORMS"] = str(sum(1 for is_initial, _ in rows if is_initial))
+    return rebased
 
 
 class PersonForm(CuratorModelForm):
