@@ -1,7 +1,6 @@
 """Django admin for every explorer model: a fallback for curators and operators."""
 
 from django.contrib import admin
-from django.db.models import F
 
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 
@@ -63,9 +62,10 @@ class EntryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Bump the version like every curator save, so stale edit forms are refused."""
         if change:
-            obj.version = F("version") + 1
+            # The admin's change view runs in a transaction: lock the row while bumping.
+            saved = Entry.objects.select_for_update().only("version").get(pk=obj.pk)
+            obj.version = saved.version + 1
         super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["version"])
 
 
 @admin.register(Person)
