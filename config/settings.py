@@ -122,8 +122,6 @@ if ALPINE_DIST_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/alpinejs", ALPINE_DIST_DIR))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# URLs typed without a scheme are https:// (Django 6.0's default, opted into now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "explore"

@@ -50,6 +50,14 @@ class CreditRole(models.TextChoices):
     HOST = "host", "Host"
 
 
+class URLField(models.URLField):
+    """A URL field whose forms read "example.com" as https://example.com (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
 class ImportTracked(models.Model):
     """Remembers the values the last import wrote, to protect curators' edits."""
 
@@ -67,7 +75,7 @@ class Recap(ImportTracked):
     venue = models.CharField(max_length=200, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = URLField(max_length=500, blank=True)
     author = models.CharField(max_length=200, blank=True)
 
     # Who changed what and when, for curators (the import snapshot is not history).
@@ -174,7 +182,7 @@ class Place(ImportTracked):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.OTHER)
-    url = models.URLField(max_length=500, blank=True)
+    url = URLField(max_length=500, blank=True)
     city = models.CharField(max_length=200, blank=True)
 
     # Who changed what and when, for curators (the import snapshot is not history).
@@ -307,7 +315,7 @@ class Link(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="links")
     title = models.CharField(max_length=500)
-    url = models.URLField(max_length=1000)
+    url = URLField(max_length=1000)
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
