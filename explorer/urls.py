@@ -1,2 +1,15 @@
-# Placeholder: the explorer views replace this.
-urlpatterns: list = []
+"""The attendee pages. ``recap`` (a recap's own page) is left to the curator screens."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.explore, name="explore"),
+    path("recaps/<slug:recap>/days/<slug:slug>/", views.day_page, name="day"),
+    path("recaps/<slug:recap>/<slug:slug>/", views.entry_page, name="entry"),
+    path("speakers/<slug:slug>/", views.speaker_page, name="speaker"),
+    path("topics/<slug:slug>/", views.topic_page, name="topic"),
+    path("places/<slug:slug>/", views.place_page, name="place"),
+    path("favicon.svg", views.favicon, name="favicon"),
+]

@@ -1,0 +1,188 @@
+/*
+ * Recap Explorer: client-side state only (the server does all filtering).
+ *
+ * Loaded as a plain script in <head>, before Alpine's CSP build (deferred):
+ * it applies the remembered theme before the first paint, then registers the
+ * Alpine components when Alpine starts. The CSP build evaluates no
+ * JavaScript strings, so templates only name members of these components
+ * (x-on:click="toggle", x-bind:aria-pressed="pressed").
+ *
+ * Everything here is an enhancement: without JavaScript the pages work as
+ * plain HTML and the controls below stay hidden (x-cloak).
+ */
+(function () {
+  "use strict";
+
+  var PICKS_KEY = "recap-explorer:picks";
+  var THEME_KEY = "recap-explorer:theme";
+  var root = document.documentElement;
+
+  // localStorage throws in some privacy modes: then nothing is remembered.
+  function readStorage(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function writeStorage(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch (error) {
+      /* not remembered, still works for this page */
+    }
+  }
+
+  function readPicks() {
+    try {
+      var stored = JSON.parse(readStorage(PICKS_KEY) || "[]");
+      return Array.isArray(stored) ? stored.filter(function (key) { return typeof key === "string"; }) : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  // -- Theme: the system's preference until the visitor chooses. ------------
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function storedTheme() {
+    var theme = readStorage(THEME_KEY);
+    return theme === "dark" || theme === "light" ? theme : null;
+  }
+
+  function currentTheme() {
+    return storedTheme() || (darkQuery && darkQuery.matches ? "dark" : "light");
+  }
+
+  root.setAttribute("data-theme", currentTheme());
+
+  // An empty search box adds nothing to the address: "/?day=monday", not "/?q=&day=monday".
+  document.addEventListener("htmx:configRequest", function (event) {
+    var params = event.detail.parameters;
+    if (event.detail.verb === "get" && params && params.q === "") {
+      delete params.q;
+    }
+  });
+
+  document.addEventListener("alpine:init", function () {
+    var Alpine = window.Alpine;
+
+    // -- My picks: starred entries, kept in this browser. -------------------
+    Alpine.store("picks", {
+      keys: readPicks(),
+      only: false,
+      has: function (key) {
+        return this.keys.indexOf(key) !== -1;
+      },
+      toggle: function (key) {
+        this.keys = this.has(key)
+          ? this.keys.filter(function (k) { return k !== key; })
+          : this.keys.concat([key]);
+        writeStorage(PICKS_KEY, JSON.stringify(this.keys));
+      },
+    });
+
+    // Picks made in another tab show up here too.
+    window.addEventListener("storage", function (event) {
+      if (event.key === PICKS_KEY) {
+        Alpine.store("picks").keys = readPicks();
+      }
+    });
+
+    // One card (or an entry page): its star and whether "only my picks" hides it.
+    Alpine.data("card", function () {
+      return {
+        key: "",
+        init: function () {
+          this.key = this.$el.dataset.pick || "";
+        },
+        get picked() {
+          return this.$store.picks.has(this.key);
+        },
+        get pressed() {
+          return this.picked ? "true" : "false";
+        },
+        get filteredOut() {
+          return this.$store.picks.only && !this.picked;
+        },
+        togglePick: function () {
+          this.$store.picks.toggle(this.key);
+        },
+      };
+    });
+
+    // The "Show only my picks" switch above the results.
+    Alpine.data("picksFilter", function () {
+      return {
+        get pressed() {
+          return this.$store.picks.only ? "true" : "false";
+        },
+        get countLabel() {
+          return "(" + this.$store.picks.keys.length + ")";
+        },
+        get message() {
+          var picks = this.$store.picks;
+          if (!picks.only) {
+            return "";
+          }
+          return picks.keys.length === 0
+            ? "No picks yet: star a card to pick it."
+            : "Showing only your picks among these results.";
+        },
+        toggle: function () {
+          this.$store.picks.only = !this.$store.picks.only;
+        },
+      };
+    });
+
+    // A long summary, folded to a few lines until asked for.
+    Alpine.data("collapsible", function () {
+      return {
+        open: false,
+        get expanded() {
+          return this.open ? "true" : "false";
+        },
+        get bodyClass() {
+          return this.open ? "" : "is-collapsed";
+        },
+        get label() {
+          return this.open ? "Show less" : "Show more";
+        },
+        toggle: function () {
+          this.open = !this.open;
+        },
+      };
+    });
+
+    // The light/dark switch: starts from the system, remembers a choice.
+    Alpine.data("themeToggle", function () {
+      return {
+        dark: false,
+        init: function () {
+          var self = this;
+          this.dark = currentTheme() === "dark";
+          if (darkQuery && darkQuery.addEventListener) {
+            darkQuery.addEventListener("change", function () {
+              if (!storedTheme()) {
+                self.apply(darkQuery.matches ? "dark" : "light");
+              }
+            });
+          }
+        },
+        get pressed() {
+          return this.dark ? "true" : "false";
+        },
+        apply: function (theme) {
+          this.dark = theme === "dark";
+          root.setAttribute("data-theme", theme);
+        },
+        toggle: function () {
+          var theme = this.dark ? "light" : "dark";
+          writeStorage(THEME_KEY, theme);
+          this.apply(theme);
+        },
+      };
+    });
+  });
+})();
