@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from explorer.health import healthz
 
 urlpatterns = [
+    # For load balancers: no trailing slash, exempt from the HTTPS redirect.
+    path("healthz", healthz, name="healthz"),
+    # Pages without an icon link (the admin's) make browsers ask for /favicon.ico.
+    path("favicon.ico", RedirectView.as_view(pattern_name="favicon", permanent=True)),
     path("admin/", admin.site.urls),
     # Log in / log out pages, in the site's own templates (registration/*.html).
     path("accounts/", include("django.contrib.auth.urls")),
