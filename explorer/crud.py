@@ -58,6 +58,7 @@ from . import history
 from .export import recap_to_data, recap_to_markdown
 from .filters import EntryFilterSet
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
+from .templatetags.explorer_tags import safe_url
 
 ROLE_ACTIONS = {
     Role.LIST: "view",
@@ -183,7 +184,7 @@ def field_display(obj: models.Model, name: str) -> dict[str, Any]:
         if field.many_to_one and value is not None:
             row["url"] = crud_url(value)
         elif isinstance(field, models.URLField) and value:
-            row["url"] = value
+            row["url"] = safe_url(value) or None
         row["text"] = isinstance(field, models.TextField)
     return row
 

@@ -295,6 +295,7 @@ class _Loader:
             seen.add(key)
             row.entry = entry
             row.order = len(unique_rows)
+            _validate(row, relation, f"{entry.title}: {key}")
             unique_rows.append(row)
         bulk_create_with_history(unique_rows, manager.model)
         self.report.count(relation, "removed", removed)
@@ -378,7 +379,7 @@ class _Loader:
 
 # Foreign keys are set by the loader itself; validation checks the text fields
 # (lengths, choices, URLs) so bad documents fail with a clear message.
-_FK_EXCLUDE = ["recap", "day", "place", "imported"]
+_FK_EXCLUDE = ["recap", "day", "place", "entry", "imported"]
 
 
 def _validate(obj: Any, what: str, label: str) -> None:

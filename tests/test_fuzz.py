@@ -343,11 +343,6 @@ def test_a_javascript_place_url_in_json_is_refused(tmp_path, db):
     assert not Place.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="explorer.loading._replace bulk-creates links, photos and dishes without "
-    "validating them (full_clean), so a JSON import stores a javascript: link URL",
-)
 def test_a_javascript_link_url_in_json_is_refused(tmp_path, db):
     document = valid_document()
     document["days"][0]["entries"][0]["links"][0]["url"] = "javascript:alert(1)"
