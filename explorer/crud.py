@@ -39,7 +39,7 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -368,14 +368,11 @@ class CuratorCRUDView(CRUDView):
         history.mark(obj, when=self.changed_at, user=self.request.user)
 
     def save(self, form):
+        self.history_mark(form.instance)
         with transaction.atomic():
-            self.history_mark(form.instance)
-            self.object = form.save()
-            for formset in self.formsets:
-                formset.instance = self.object
-                for subform in formset.forms:
-                    self.history_mark(subform.instance)
-                formset.save()
+            self.object = curator_forms.save_together(
+                form, self.formsets, when=self.changed_at, user=self.request.user
+            )
 
     def form_valid(self, form):
         created = self.role == Role.CREATE
@@ -588,10 +585,6 @@ class DayView(CuratorCRUDView):
     detail_prefetch = ["entries"]
 
 
-class StaleEntry(Exception):
-    """An entry was saved by someone else since the form was opened."""
-
-
 def credit_label(credit: Credit) -> str:
     return f"{credit.person} — {credit.get_role_display()}"
 
@@ -639,21 +632,14 @@ class EntryView(CuratorCRUDView):
             if form.instance.pk is None:
                 form.instance.version = 1
             else:
-                # Refuse a save based on an older version, even when two saves race:
-                # of two saves of the same version, only one matches this row.
-                expected = form.cleaned_data["version"]
-                bumped = Entry.objects.filter(pk=form.instance.pk, version=expected).update(
-                    version=F("version") + 1
-                )
-                if not bumped:
-                    raise StaleEntry
-                form.instance.version = expected + 1
+                # Refuse a save based on an older version, even when two saves race.
+                curator_forms.claim_version(form.instance, form.cleaned_data["version"])
             super().save(form)
 
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except StaleEntry:
+        except curator_forms.StaleEntry:
             form.add_error(None, ValidationError(curator_forms.STALE_MESSAGE, code="stale"))
             return self.form_invalid(form)
 
@@ -666,14 +652,7 @@ class EntryView(CuratorCRUDView):
 
     def show_conflict(self, form) -> None:
         """Keep what the curator typed, say what changed since, and let them save again."""
-        try:
-            submitted = int(form.data.get("version", ""))
-        except ValueError:
-            submitted = None
-        self.conflict = history.conflict(self.object, submitted)
-        existing = set(self.object.credits.values_list("pk", flat=True))
-        data = curator_forms.rebase_formset_data(form.data, "credits", existing)
-        data["version"] = str(self.conflict.current_version)
+        self.conflict, data = curator_forms.refit_stale(form, self.formsets, self.object)
         # Errors are kept; only the re-rendered values change (the version, the rows).
         form.data = data
         self.formsets = self.get_formsets(form, data=data, files=form.files)

@@ -507,8 +507,8 @@ def saved_state(entry: Entry) -> State:
     return State(record=record, topics=topics, parts=parts)
 
 
-def conflict(entry: Entry, version: int | None) -> Conflict:
-    """Compare the version a form was opened at with what is saved now."""
+def conflict(entry: Entry, version: int | None, fields: Iterable[str] = FORM_FIELDS) -> Conflict:
+    """Compare the version a form was opened at with what is saved now (in ``fields``)."""
     entry = Entry.objects.get(pk=entry.pk)
     versions = entry_versions(entry)
     base = next((v for v in reversed(versions) if v.entry_version == version), None)
@@ -518,6 +518,6 @@ def conflict(entry: Entry, version: int | None) -> Conflict:
     ids = base.state.ids()
     for kind, pks in now.ids().items():
         ids[kind] = ids.get(kind, set()) | pks
-    changes = diff_states(base.state, now, Names(ids), fields=FORM_FIELDS)
+    changes = diff_states(base.state, now, Names(ids), fields=fields)
     later = versions[versions.index(base) + 1 :]
     return Conflict(entry.version, changes, [v for v in reversed(later) if v.shown])

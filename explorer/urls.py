@@ -1,8 +1,11 @@
-"""The attendee pages. ``recap`` (a recap's own page) is left to the curator screens."""
+"""The attendee pages, and the curators' inline editing of their cards (``explorer.inline``).
+
+``recap`` (a recap's own page) is left to the curator screens.
+"""
 
 from django.urls import path
 
-from . import views
+from . import inline, views
 
 urlpatterns = [
     path("", views.explore, name="explore"),
@@ -12,4 +15,8 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_page, name="topic"),
     path("places/<slug:slug>/", views.place_page, name="place"),
     path("favicon.svg", views.favicon, name="favicon"),
+    # Curators editing a card in place (permission checked in each view).
+    path("entries/<int:pk>/edit/", inline.entry_inline_edit, name="entry-inline-edit"),
+    path("entries/<int:pk>/card/", inline.entry_inline_card, name="entry-inline-card"),
+    path("entries/preview/", inline.entry_preview, name="entry-preview"),
 ]

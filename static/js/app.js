@@ -155,6 +155,60 @@
       };
     });
 
+    // A curator's edit form on a card (explorer/entry_edit_page.html): Escape
+    // cancels (clicks the form's "Cancel" link, which puts the card back).
+    Alpine.data("inlineEdit", function () {
+      return {
+        init: function () {
+          // On the explorer the card sits inside the filters form, whose htmx
+          // trigger is "change from:#results, submit": what happens in this form
+          // must not reach it (it would reload the results over the form).
+          var stop = function (event) {
+            event.stopPropagation();
+          };
+          this.$el.addEventListener("change", stop);
+          this.$el.addEventListener("submit", stop);
+        },
+        cancel: function (event) {
+          var link = this.$refs.cancel;
+          if (link) {
+            event.preventDefault();
+            link.click();
+          }
+        },
+      };
+    });
+
+    // A formset's rows (speakers, dishes): "Add a row" copies its empty form.
+    Alpine.data("formRows", function () {
+      return {
+        add: function () {
+          var total = this.$root.querySelector('input[name$="-TOTAL_FORMS"]');
+          var template = this.$refs.empty;
+          var rows = this.$refs.rows;
+          if (!total || !template || !rows) {
+            return;
+          }
+          var index = parseInt(total.value, 10) || 0;
+          var row = template.content.firstElementChild.cloneNode(true);
+          row.querySelectorAll("[id], [name], [for], [aria-describedby]").forEach(function (el) {
+            ["id", "name", "for", "aria-describedby"].forEach(function (attr) {
+              var value = el.getAttribute(attr);
+              if (value) {
+                el.setAttribute(attr, value.replace(/__prefix__/g, String(index)));
+              }
+            });
+          });
+          rows.appendChild(row);
+          total.value = String(index + 1);
+          var first = row.querySelector("input:not([type=hidden]), select, textarea");
+          if (first) {
+            first.focus();
+          }
+        },
+      };
+    });
+
     // The light/dark switch: starts from the system, remembers a choice.
     Alpine.data("themeToggle", function () {
       return {
