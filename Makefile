@@ -13,7 +13,7 @@ PORT ?= 8000
 # `make run` is for local use: debug on unless the caller says otherwise.
 run: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test test-fast lint format migrate load clean
+.PHONY: install run test test-fast lint format migrate load clean serve bench bench-smoke wrk
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -53,5 +53,31 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Production-like: debug off, gunicorn, static files collected and served by
+# WhiteNoise (hashed names, compressed, cached for good). Needs DJANGO_SECRET_KEY
+# (and, without a TLS proxy in front, DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0).
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+serve: export DJANGO_DEBUG = 0
+serve: migrate
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY (debug is off)"; exit 1; }
+	$(MANAGE) collectstatic --no-input -v0
+	@echo "Recap Explorer (gunicorn, $(WORKERS) workers): http://$(HOST):$(PORT)/"
+	$(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# wrk, the HTTP load generator, from Debian's packages.
+wrk:
+	@command -v wrk >/dev/null || { apt-get install -y -qq wrk || \
+		{ echo "make bench: install wrk (apt-get install wrk)"; exit 1; }; }
+
+# Load-test the production-like server at the bundled size and with BENCH_ENTRIES
+# (default 100000) generated entries; BENCH_DATABASE_URL adds PostgreSQL.
+bench: install wrk
+	$(BIN)/python scripts/bench.py
+
+# The same, tiny: 500 entries, 1 s per URL.
+bench-smoke: install wrk
+	BENCH_ENTRIES=500 BENCH_SECONDS=1 $(BIN)/python scripts/bench.py
+
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .bench .pytest_cache .ruff_cache

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serving (see "Static files and serving" below): static files from the app server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,6 +130,24 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 ALPINE_DIST_DIR = BASE_DIR / "node_modules" / "@alpinejs" / "csp" / "dist"
 if ALPINE_DIST_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/alpinejs", ALPINE_DIST_DIR))
+
+# -- Static files and serving (WhiteNoise, gunicorn: `make serve`) ------------------
+# WhiteNoise serves the collected files itself, gzip/brotli-compressed ahead of
+# time; with the manifest storage every {% static %} URL carries a content hash and
+# is cached "forever" (immutable), other static files for WHITENOISE_MAX_AGE.
+# The manifest needs `collectstatic` first: on by default when debug is off,
+# DJANGO_STATIC_MANIFEST=0 turns it off (the tests do).
+STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 0 if DEBUG else 24 * 3600
+# -- end of static files and serving ---------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,7 +3,8 @@
 Filters take slugs from the query string (``?day=day-1&topic=orm&topic=testing``):
 several values of one filter are OR-ed, different filters AND-ed, and a slug
 that names nothing simply matches nothing. ``q`` searches titles, summaries,
-speaker, place and dish names, ignoring case (and, on SQLite, accents).
+speaker, place and dish names with the database's full-text index, ignoring case
+and accents, by word prefix and stem (see ``explorer.search``).
 
 Facet counts follow Datasette: the count shown next to a value of one facet is
 the number of entries the listing would have with that value, keeping every
@@ -12,73 +13,21 @@ the number of entries the listing would have with that value, keeping every
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
 from django.db import connections
-from django.db.models import Count, Exists, Func, Min, Model, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, Max, Min, Model, OuterRef, Q, QuerySet, When
 
-from .models import Credit, Dish, Entry, EntryKind
+from .models import Credit, Day, Entry, EntryKind, Person
+from .search import filter_entries, fold
 
 SEARCH_MAX_LENGTH = 200
-# More words than this in ``q`` are ignored (each word costs a few subqueries).
-SEARCH_MAX_TERMS = 8
+# The speaker facet lists this many people (those with most entries) and the selected ones.
+SPEAKER_FACET_LIMIT = 30
 # Values beyond this many for one filter are ignored.
 MAX_VALUES_PER_FILTER = 50
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents: "Café Été" -> "cafe ete"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _sqlite_fold(value: str | None) -> str | None:
-    return None if value is None else fold(value)
-
-
-# Accented Latin letters and their plain lower-case forms, for PostgreSQL's
-# TRANSLATE() (its "unaccent" would need an extension). Upper-case ones are
-# listed too, as LOWER() leaves them alone under the "C" locale.
-_ACCENTED_LOWER = "àáâãäåāăąçćĉċčďèéêëēĕėęěĝğġģĥìíîïĩīĭįĵķĺļľñńņňòóôõöōŏőŕŗřśŝşšţťùúûüũūŭůűųŵýÿŷźżž"
-ACCENTED = _ACCENTED_LOWER + _ACCENTED_LOWER.upper()
-PLAIN = "".join(fold(char) for char in ACCENTED)
-assert len(ACCENTED) == len(PLAIN), "each accented letter folds to one letter"
-_UNACCENT = str.maketrans(ACCENTED, PLAIN)
-
-
-class Folded(Func):
-    """Text as the search compares it: lower case, and without accents where possible.
-
-    SQLite gets ``fold()`` itself, as a function registered on its connection;
-    PostgreSQL gets ``TRANSLATE(LOWER(...))`` over the common accented letters;
-    other databases only lower-case. ``fold_for`` treats the search term alike.
-    """
-
-    function = "LOWER"
-    arity = 1
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # Registered lazily on whichever connection compiles the query, so it
-        # works for connections opened before this module was imported.
-        connection.ensure_connection()
-        connection.connection.create_function("explorer_fold", 1, _sqlite_fold, deterministic=True)
-        return self.as_sql(compiler, connection, function="explorer_fold", **extra_context)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = self.as_sql(compiler, connection, **extra_context)
-        return f"TRANSLATE({sql}, %s, %s)", (*params, ACCENTED, PLAIN)
-
-
-def fold_for(connection_vendor: str, text: str) -> str:
-    """The search term as ``Folded`` makes the column text on this database."""
-    if connection_vendor == "sqlite":
-        return fold(text)
-    if connection_vendor == "postgresql":
-        return text.lower().translate(_UNACCENT)
-    return text.lower()
 
 
 class SlugListField(forms.Field):
@@ -100,15 +49,23 @@ class SlugListField(forms.Field):
 class SlugsFilter(django_filters.Filter):
     """Entries whose ``field_name`` is one of the given slugs (an OR).
 
+    For a foreign key to a model with a ``slug``, give ``foreign=(model, field)``.
     Across a to-many relation, give ``related=(model, lookup)``: the filter is then
-    an EXISTS on that model's rows of the entry, so that an entry never comes
-    back twice and the database looks the entry's rows up by index.
+    a semi-join on that model's rows (an EXISTS on PostgreSQL, an IN (subquery) on
+    SQLite), so that an entry never comes back twice.
     """
 
     field_class = SlugListField
 
-    def __init__(self, *args, related: tuple[type[Model], str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        related: tuple[type[Model], str] | None = None,
+        foreign: tuple[type[Model], str] | None = None,
+        **kwargs,
+    ):
         self.related = related
+        self.foreign = foreign
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
@@ -116,8 +73,17 @@ class SlugsFilter(django_filters.Filter):
             return qs
         if self.related:
             model, lookup = self.related
-            rows = model.objects.filter(entry_id=OuterRef("pk"), **{f"{lookup}__in": value})
-            return qs.filter(Exists(rows))
+            rows = model.objects.filter(**{f"{lookup}__in": value})
+            if connections[qs.db].vendor == "sqlite":
+                # SQLite runs an IN (subquery) once and then fetches just those
+                # entries by primary key; it cannot turn an EXISTS round.
+                return qs.filter(pk__in=rows.values("entry_id"))
+            return qs.filter(Exists(rows.filter(entry_id=OuterRef("pk"))))
+        if self.foreign:
+            # ``day_id IN (SELECT id FROM day WHERE slug IN ...)``, not a join: with
+            # a join SQLite walks every entry of those days, however few others match.
+            model, key = self.foreign
+            return qs.filter(**{f"{key}__in": model.objects.filter(slug__in=value).values("pk")})
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
@@ -152,7 +118,7 @@ class Facet:
 
 
 class EntryFilterSet(django_filters.FilterSet):
-    day = SlugsFilter(field_name="day__slug", label="Day")
+    day = SlugsFilter(field_name="day__slug", label="Day", foreign=(Day, "day"))
     topic = SlugsFilter(
         field_name="topics__slug", label="Topic", related=(Entry.topics.through, "topic__slug")
     )
@@ -179,28 +145,10 @@ class EntryFilterSet(django_filters.FilterSet):
     # -- filtering ---------------------------------------------------------
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        terms = value.split()[:SEARCH_MAX_TERMS]
-        if not terms:
+        if not value.strip():
             return qs
-        vendor = connections[qs.db].vendor
-        qs = qs.alias(
-            _f_title=Folded("title"),
-            _f_summary=Folded("summary"),
-            _f_place=Folded("place__name"),
-        )
-        for term in terms:
-            folded = fold_for(vendor, term)
-            # Correlated EXISTS: looked up by index for each candidate entry.
-            people = Credit.objects.filter(entry_id=OuterRef("pk")).alias(_f=Folded("person__name"))
-            dishes = Dish.objects.filter(entry_id=OuterRef("pk")).alias(_f=Folded("name"))
-            qs = qs.filter(
-                Q(_f_title__contains=folded)
-                | Q(_f_summary__contains=folded)
-                | Q(_f_place__contains=folded)
-                | Exists(people.filter(_f__contains=folded))
-                | Exists(dishes.filter(_f__contains=folded))
-            )
-        return qs
+        # The database's full-text index (FTS5 on SQLite, tsvector on PostgreSQL).
+        return filter_entries(qs, value)
 
     def filter_queryset_except(self, queryset: QuerySet, excluded: str) -> QuerySet:
         """``queryset`` with every active filter applied except ``excluded``."""
@@ -224,45 +172,49 @@ class EntryFilterSet(django_filters.FilterSet):
         return [self._facet(name) for name in self.FACETS]
 
     def _facet(self, name: str) -> Facet:
+        # Which entries a value's count covers: those passing the *other* filters,
+        # as ``id IN (subquery)``. The subquery runs once: SQLite keeps its ids in
+        # a temporary index, PostgreSQL in a hashed SubPlan (while they fit in
+        # hash_mem: at default settings several hundred thousand entries; beyond
+        # that it would rescan them per row). A correlated EXISTS here, per row,
+        # costs PostgreSQL seconds at 100,000 entries once a search is involved.
         if any(value for key, value in self.form.cleaned_data.items() if key != name):
-            # Counted where the entry passes the other filters: an EXISTS on the
-            # entry itself, which stays a cheap per-row lookup whatever the
-            # database's statistics say (an IN (subquery) here can go quadratic).
-            others = self.filter_queryset_except(Entry.objects.all(), name)
-            matching = Count("id", filter=Exists(others.filter(pk=OuterRef("pk"))), distinct=True)
+            ids = self.filter_queryset_except(Entry.objects.order_by(), name).values("pk")
+            on_entry, on_row = Q(pk__in=ids), Q(entry_id__in=ids)
         else:
-            matching = Count("id", distinct=True)
+            on_entry = on_row = None
         selected = set(self.selected(name))
         legend = str(self.filters[name].label)
         if name == "day":
             # One value per day slug, shared by every recap's day with that slug.
             rows = (
-                Entry.objects.values("day__slug")
-                .annotate(label=Min("day__label"), position=Min("day__order"), n=matching)
+                Entry.objects.order_by()
+                .values("day__slug")
+                .annotate(
+                    label=Min("day__label"),
+                    position=Min("day__order"),
+                    n=Count("pk", filter=on_entry),
+                )
                 .order_by("position", "day__slug")
             )
             values = [FacetValue(r["day__slug"], r["label"], r["n"]) for r in rows]
         elif name == "topic":
+            # From the link table: (entry, topic) pairs are unique, so rows count entries.
             rows = (
-                Entry.objects.filter(topics__isnull=False)
-                .values("topics__slug", "topics__name")
-                .annotate(n=matching)
+                Entry.topics.through.objects.values("topic__slug", "topic__name")
+                .annotate(n=Count("pk", filter=on_row))
                 .order_by()
             )
-            values = [FacetValue(r["topics__slug"], r["topics__name"], r["n"]) for r in rows]
+            values = [FacetValue(r["topic__slug"], r["topic__name"], r["n"]) for r in rows]
         elif name == "speaker":
-            rows = (
-                Entry.objects.filter(credits__isnull=False)
-                .values("credits__person__slug", "credits__person__name")
-                .annotate(n=matching)
-                .order_by()
-            )
-            values = [
-                FacetValue(r["credits__person__slug"], r["credits__person__name"], r["n"])
-                for r in rows
-            ]
+            values = self._speaker_values(on_row, selected)
         else:
-            counts = {r["kind"]: r["n"] for r in Entry.objects.values("kind").annotate(n=matching)}
+            counts = {
+                r["kind"]: r["n"]
+                for r in Entry.objects.order_by()
+                .values("kind")
+                .annotate(n=Count("pk", filter=on_entry))
+            }
             values = [
                 FacetValue(kind.value, str(kind.label), counts[kind.value])
                 for kind in EntryKind
@@ -274,3 +226,29 @@ class EntryFilterSet(django_filters.FilterSet):
         for value in values:
             value.selected = value.value in selected
         return Facet(name=name, legend=legend, values=values)
+
+    def _speaker_values(self, on_row: Q | Exists | None, selected: set[str]) -> list[FacetValue]:
+        """The selected people and the ``SPEAKER_FACET_LIMIT`` others with most entries.
+
+        A large archive has tens of thousands of speakers: listing them all would
+        make every page megabytes long. One query: the credits grouped by person
+        (a scan of the (person, entry) index, no join), the selected people first
+        so that the limit never drops them; only those rows then join the people.
+        """
+        chosen_ids = Person.objects.filter(slug__in=selected).values("pk")
+        top = (
+            Credit.objects.values("person_id")
+            .annotate(
+                n=Count("pk", filter=on_row),
+                chosen=Max(Case(When(person_id__in=chosen_ids, then=1), default=0)),
+            )
+            .order_by("-chosen", "-n", "person_id")
+        )[: SPEAKER_FACET_LIMIT + len(selected)]
+        sql, params = top.query.sql_with_params()
+        person = Person._meta.db_table
+        people = Person.objects.raw(
+            f"SELECT p.id, p.slug, p.name, top.n FROM ({sql}) top "
+            f"JOIN {person} p ON p.id = top.person_id",
+            params,
+        )
+        return [FacetValue(p.slug, p.name, p.n) for p in people]

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from . import search
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 from .recap_data import EntryData, RecapData
 
@@ -98,9 +99,11 @@ def _plain(value: Any) -> Tracked:
 def load_recap(data: RecapData, *, force: bool = False) -> tuple[Recap, LoadReport]:
     """Create or update the recap described by ``data``, atomically."""
     report = LoadReport()
-    with transaction.atomic():
+    with transaction.atomic(), search.deferred() as changed:
         loader = _Loader(data, report, force)
         recap = loader.run()
+        # Credits and dishes are bulk-created (no signals): reindex the whole recap.
+        changed.update(recap.entries.values_list("pk", flat=True))
     return recap, report
 
 

@@ -83,6 +83,10 @@ class Recap(ImportTracked):
 
     class Meta:
         ordering = ["-start_date", "name"]
+        indexes = [
+            # The explorer lists entries recap by recap in this order.
+            models.Index(fields=["-start_date", "name", "id"], name="recap_listing_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -245,6 +249,8 @@ class Entry(ImportTracked):
         indexes = [
             models.Index(fields=["recap", "order"], name="entry_recap_order"),
             models.Index(fields=["kind"], name="entry_kind"),
+            # The explorer's ETag reads MAX(updated_at) on every request.
+            models.Index(fields=["updated_at"], name="entry_updated_at"),
         ]
 
     def __str__(self) -> str:
@@ -272,6 +278,10 @@ class Credit(models.Model):
 
     class Meta:
         ordering = ["entry", "order"]
+        indexes = [
+            # The speaker facet counts credits per person: a covering index.
+            models.Index(fields=["person", "entry"], name="credit_person_entry"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["entry", "person"], name="credit_person_once_per_entry"
@@ -348,3 +358,20 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image
+
+
+class SearchDocument(models.Model):
+    """An entry's searchable text, folded (lower case, no accents), kept by ``explorer.search``.
+
+    The full-text index lives beside it, per database: an FTS5 table fed by triggers
+    on SQLite, a GIN index on ``to_tsvector('english', body)`` on PostgreSQL (see
+    the migration that creates it).
+    """
+
+    entry = models.OneToOneField(
+        Entry, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Search text of entry {self.entry_id}"

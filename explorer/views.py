@@ -8,9 +8,14 @@ entries with the same few queries, whatever their number.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -18,14 +23,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition
 
 from .filters import SEARCH_MAX_LENGTH, EntryFilterSet, Facet
 from .models import Credit, Day, Dish, Entry, Person, Place, Recap, Topic
 
 EXPLORE_TEMPLATE = "explorer/explore.html"
+# Cards per page of the explorer (HTML and JSON).
+PAGE_SIZE = 60
 FORMATS = {"html", "json"}
-# The element ids whose htmx requests come from the search box's own form.
-SEARCH_TRIGGERS = {"filters", "q"}
+# The element ids whose htmx requests leave the search box alone: the search
+# box's own form, and "Load more" (the next page of the same search).
+SEARCH_TRIGGERS = {"filters", "q", "load-more"}
 
 
 def card_entries(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -108,6 +117,145 @@ def _bad_request(request: HttpRequest, fmt: str, errors: dict[str, list[str]]) -
     return response
 
 
+# What the explorer shows changes only when one of these tables does: the newest
+# history row of each (every curator edit and import writes one), plus the
+# entries' newest change and number (bulk loads write no history).
+_VERSION_TABLES = (
+    "explorer_historicalrecap",
+    "explorer_historicalday",
+    "explorer_historicalperson",
+    "explorer_historicaltopic",
+    "explorer_historicalplace",
+    "explorer_historicalentry",
+    "explorer_historicalentry_topics",
+    "explorer_historicalcredit",
+    "explorer_historicaldish",
+)
+_VERSION_SQL = "SELECT " + ", ".join(
+    [
+        "(SELECT MAX(updated_at) FROM explorer_entry)",
+        "(SELECT COUNT(*) FROM explorer_entry)",
+        "(SELECT MAX(id) FROM explorer_entry_topics)",
+    ]
+    + [f"(SELECT MAX(history_id) FROM {table})" for table in _VERSION_TABLES]
+)
+
+
+def data_version() -> str:
+    """A string that changes whenever the explorer's data does (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        return repr(cursor.fetchone())
+
+
+def explore_etag(request: HttpRequest) -> str:
+    """The explorer's ETag: the request's inputs and the data version, hashed.
+
+    Everything the answer depends on goes in: the query string, the htmx headers
+    that pick the fragment and its out-of-band parts, who is asking (curators see
+    more) and their CSRF cookie (the page embeds a token for it).
+    """
+    parts = [
+        request.META.get("QUERY_STRING", ""),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Trigger", ""),
+        request.headers.get("HX-History-Restore-Request", ""),
+        str(request.user.pk) if getattr(request, "user", None) else "",
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        data_version(),
+    ]
+    etag = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    request._explore_etag = etag
+    return etag
+
+
+def cached_by_etag(view):
+    """Serve a repeated anonymous request from the cache, keyed by its ETag.
+
+    The ETag already names the data version and everything the answer depends
+    on, so a hit can never be stale: no invalidation is needed, and each app
+    server's own cache (the default, in memory) is as good as a shared one.
+    Only answers that set no cookie and never used the CSRF token are kept (the
+    full page embeds a token, so it is always rendered afresh); logged-in users
+    are never served from the cache.
+    """
+
+    @wraps(view)
+    def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        seconds = getattr(settings, "EXPLORER_CACHE_SECONDS", 300)
+        etag = getattr(request, "_explore_etag", None)
+        if not (seconds and etag and request.method == "GET" and request.user.is_anonymous):
+            return view(request, *args, **kwargs)
+        key = f"explore:{etag}"
+        if hit := cache.get(key):
+            content_type, body = hit
+            response = HttpResponse(body, content_type=content_type)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+        response = view(request, *args, **kwargs)
+
+        def store(rendered: HttpResponse) -> None:
+            if (
+                rendered.status_code == 200
+                and not rendered.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            ):
+                cache.set(key, (rendered["Content-Type"], rendered.content), seconds)
+
+        if isinstance(response, TemplateResponse) and not response.is_rendered:
+            response.add_post_render_callback(store)
+        else:
+            store(response)
+        return response
+
+    return inner
+
+
+def _total(filterset: EntryFilterSet, facets: list[Facet]) -> int:
+    kinds = next(facet for facet in facets if facet.name == "kind")
+    selected = set(filterset.selected("kind"))
+    return sum(v.count for v in kinds.values if not selected or v.value in selected)
+
+
+class Page:
+    """One page of ``total`` results: ``?page=N`` (1-based; out of range is the nearest)."""
+
+    def __init__(self, request: HttpRequest, total: int) -> None:
+        self.request = request
+        self.total = total
+        self.last = max(1, -(-total // PAGE_SIZE))
+        raw = request.GET.get("page", "")
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
+        self.number = min(max(number, 1), self.last)
+        self.offset = (self.number - 1) * PAGE_SIZE
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.last
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.number + 1) if self.has_next else None
+
+    def absolute_url(self, number: int) -> str:
+        return self.request.build_absolute_uri(self.url(number))
+
+    def url(self, number: int) -> str:
+        """This page's query string with ``page=number`` (absent for page 1)."""
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        if number > 1:
+            params["page"] = str(number)
+        query = params.urlencode()
+        return f"{reverse('explore')}?{query}" if query else reverse("explore")
+
+
+@condition(etag_func=explore_etag)
+@cached_by_etag
 def explore(request: HttpRequest) -> HttpResponse:
     """Every entry as a card, narrowed by the filters in the query string."""
     fmt = request.GET.get("format") or "html"
@@ -121,13 +269,19 @@ def explore(request: HttpRequest) -> HttpResponse:
         return _bad_request(
             request, fmt, {name: [e["message"] for e in errs] for name, errs in errors.items()}
         )
-    entries = list(filterset.qs)
     facets = filterset.facets()
+    # Every entry has exactly one kind, so the kind facet's counts add up to the
+    # total (those of the selected kinds, when kinds are filtered): no COUNT query.
+    total = _total(filterset, facets)
+    page = Page(request, total)
+    entries = list(filterset.qs[page.offset : page.offset + PAGE_SIZE])
 
     if fmt == "json":
         return JsonResponse(
             {
-                "count": len(entries),
+                "count": total,
+                "next": page.absolute_url(page.number + 1) if page.has_next else None,
+                "previous": page.absolute_url(page.number - 1) if page.has_previous else None,
                 "results": [entry_json(entry) for entry in entries],
                 "facets": {facet.name: facet.as_json() for facet in facets},
             }
@@ -139,7 +293,8 @@ def explore(request: HttpRequest) -> HttpResponse:
     fragment = bool(htmx) and not htmx.history_restore_request
     context = {
         "entries": entries,
-        "count": len(entries),
+        "count": total,
+        "page": page,
         "facets": facets,
         "chips": chips,
         # Named after the filters, so that history entries and tabs tell states apart.

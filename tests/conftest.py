@@ -6,6 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from explorer.models import Credit, EntryKind, PlaceKind
 from tests.factories import (
@@ -30,6 +31,14 @@ def _test_settings(settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No answer cached by one test (explorer.views.cached_by_etag) reaches the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def build_conference() -> SimpleNamespace:

@@ -1,0 +1,132 @@
+"""Conditional GET: the explorer answers 304 to a client whose copy is current."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CreditFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.mark.parametrize(
+    ("url", "headers"),
+    [("/", {}), ("/?day=day-1", HX), ("/?format=json&topic=databases", {})],
+)
+def test_200_then_304_then_200_after_an_edit(client, conference, url, headers):
+    # The first visit gets its CSRF cookie, which the page's token belongs to and
+    # which is part of the ETag: the copy to keep is the one made with the cookie.
+    client.get("/")
+    first = client.get(url, headers=headers)
+    assert first.status_code == 200
+    etag = first["ETag"]
+
+    again = client.get(url, headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+
+    conference.orm.title = "Faster tests with the ORM"
+    conference.orm.save()
+    edited = client.get(url, headers={**headers, "If-None-Match": etag})
+    assert edited.status_code == 200
+    assert edited["ETag"] != etag
+
+
+def test_the_etag_differs_by_query_fragment_and_format(client, conference):
+    etags = {
+        client.get("/")["ETag"],
+        client.get("/?day=day-1")["ETag"],
+        client.get("/", headers=HX)["ETag"],
+        client.get("/?format=json")["ETag"],
+        client.get("/?page=2")["ETag"],
+    }
+    assert len(etags) == 5
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["rename_person", "new_credit", "rename_topic", "rename_place", "delete_entry", "rename_day"],
+)
+def test_every_kind_of_curator_edit_changes_the_etag(client, conference, edit):
+    client.get("/")
+    etag = client.get("/")["ETag"]
+    assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
+
+    if edit == "rename_person":
+        conference.carlton.name = "Carlton G."
+        conference.carlton.save()
+    elif edit == "new_credit":
+        CreditFactory(entry=conference.note, person=PersonFactory(name="New Person"))
+    elif edit == "rename_topic":
+        conference.testing.name = "Tests"
+        conference.testing.save()
+    elif edit == "rename_place":
+        conference.cafe.name = "Cocoa"
+        conference.cafe.save()
+    elif edit == "delete_entry":
+        conference.note.delete()
+    elif edit == "rename_day":
+        conference.day1.label = "Monday"
+        conference.day1.save()
+
+    assert client.get("/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_login_changes_the_etag(client, conference, django_user_model):
+    etag = client.get("/")["ETag"]
+    client.force_login(django_user_model.objects.create_user("curator"))
+
+    assert client.get("/", headers={"If-None-Match": etag}).status_code == 200
+
+
+# -- the answer cache (explorer.views.cached_by_etag) ------------------------------
+
+
+def test_a_repeated_fragment_is_served_from_the_cache(client, conference):
+    client.get("/")
+    first = client.get("/?day=day-1", headers=HX)
+    assert first.status_code == 200
+
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get("/?day=day-1", headers=HX)
+
+    assert second.content == first.content
+    assert len(captured) == 1  # the data version only
+    assert "HX-Request" in second["Vary"]
+    assert second["ETag"] == first["ETag"]
+
+
+def test_an_edit_is_seen_at_once(client, conference):
+    client.get("/?format=json")
+    conference.orm.title = "Faster tests"
+    conference.orm.save()
+
+    titles = [r["title"] for r in client.get("/?format=json").json()["results"]]
+    assert "Faster tests" in titles
+
+
+def test_the_full_page_and_curators_are_never_served_from_the_cache(
+    client, conference, django_user_model
+):
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/")
+    assert len(captured) > 1  # it embeds the CSRF token: rendered each time
+
+    client.force_login(django_user_model.objects.create_user("curator"))
+    client.get("/?format=json")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/?format=json")
+    assert len(captured) > 1
+
+
+def test_the_cache_can_be_turned_off(client, conference, settings):
+    settings.EXPLORER_CACHE_SECONDS = 0
+    client.get("/?format=json")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/?format=json")
+    assert len(captured) > 1

@@ -1,0 +1,127 @@
+"""The explorer shows at most ``PAGE_SIZE`` cards per page (``?page=N``)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from explorer.models import Entry, EntryKind
+from explorer.views import PAGE_SIZE
+from tests.factories import DayFactory, RecapFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many(db) -> int:
+    """``PAGE_SIZE * 2 + 5`` entries over two days, in title order."""
+    recap = RecapFactory(name="Big", slug="big")
+    days = [DayFactory(recap=recap, label=f"Day {n}", slug=f"day-{n}", order=n) for n in (1, 2)]
+    total = PAGE_SIZE * 2 + 5
+    Entry.objects.bulk_create(
+        Entry(
+            recap=recap,
+            day=days[n * 2 // total],
+            kind=EntryKind.TALK if n % 2 else EntryKind.NOTE,
+            title=f"Entry {n:04d}",
+            slug=f"entry-{n:04d}",
+            order=n,
+        )
+        for n in range(total)
+    )
+    return total
+
+
+def cards(html: str) -> int:
+    return len(re.findall(r'<article [^>]*class="card ', html))
+
+
+def json_page(client, query: str) -> dict:
+    response = client.get(f"/?format=json&{query}")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_json_pages_carry_the_total_and_links(client, many):
+    first = json_page(client, "")
+    assert first["count"] == many
+    assert len(first["results"]) == PAGE_SIZE
+    assert first["results"][0]["title"] == "Entry 0000"
+    assert first["previous"] is None
+    assert first["next"] == "http://testserver/?format=json&page=2"
+
+    second = json_page(client, "page=2")
+    assert second["count"] == many
+    assert second["results"][0]["title"] == f"Entry {PAGE_SIZE:04d}"
+    assert second["previous"] == "http://testserver/?format=json"
+    assert second["next"] == "http://testserver/?format=json&page=3"
+
+    last = json_page(client, "page=3")
+    assert [r["title"] for r in last["results"]] == [
+        f"Entry {n:04d}" for n in range(PAGE_SIZE * 2, many)
+    ]
+    assert last["next"] is None
+
+
+def test_pages_keep_the_filters(client, many):
+    talks = json_page(client, "kind=talk")
+    assert talks["count"] == many // 2
+    assert talks["next"] == "http://testserver/?format=json&kind=talk&page=2"
+    assert json_page(client, "kind=talk&kind=note")["count"] == many
+    assert json_page(client, "kind=nothing")["count"] == 0
+    assert json_page(client, "day=day-1&kind=talk")["count"] == len(
+        Entry.objects.filter(day__slug="day-1", kind=EntryKind.TALK)
+    )
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "1.5", "99", "9" * 40, "٣"])
+def test_odd_page_numbers_give_the_nearest_page(client, many, page):
+    data = json_page(client, f"page={page}")
+    assert data["count"] == many
+    assert data["results"]
+
+
+def test_html_pages_show_the_total_and_at_most_a_page_of_cards(client, many):
+    html = client.get("/").content.decode()
+    assert cards(html) == PAGE_SIZE
+    assert f"{many} entries." in html
+
+    html = client.get("/?page=3", headers={"HX-Request": "true"}).content.decode()
+    assert cards(html) == many - 2 * PAGE_SIZE
+
+
+def test_no_next_link_on_a_single_page(client, conference):
+    data = json_page(client, "")
+    assert (data["count"], data["next"], data["previous"]) == (9, None, None)
+
+
+def test_load_more_links_to_the_next_page_with_and_without_javascript(client, many):
+    html = client.get("/?kind=talk&kind=note").content.decode()
+
+    match = re.search(r'<a id="load-more".*?</a>', html)
+    assert match, "no Load more link"
+    link = match.group(0)
+    assert 'href="/?kind=talk&amp;kind=note&amp;page=2"' in link
+    assert 'hx-get="/?kind=talk&amp;kind=note&amp;page=2"' in link
+    assert 'hx-trigger="revealed, click"' in link
+    assert 'hx-push-url="false"' in link
+    assert "page 2 of 3" in html
+
+    last = client.get("/?page=3").content.decode()
+    assert 'id="load-more"' not in last
+
+
+def test_load_more_fragment_appends_the_next_cards_and_keeps_the_search_box(client, many):
+    html = client.get(
+        "/?page=2", headers={"HX-Request": "true", "HX-Trigger": "load-more"}
+    ).content.decode()
+
+    assert cards(html) == PAGE_SIZE
+    assert 'class="day-group"' in html
+    assert 'id="load-more"' in html  # page 3 next
+    assert 'hx-swap-oob="true"' not in html  # the search box is left alone
+
+
+def test_no_load_more_on_a_single_page(client, conference):
+    assert 'id="load-more"' not in client.get("/").content.decode()

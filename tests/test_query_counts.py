@@ -1,0 +1,103 @@
+"""The explorer takes the same number of queries at 10, 500 and 5,000 entries.
+
+Rows are built with ``bulk_create`` (and the search documents in one go), so the
+5,000-entry case stays fast enough for every ``make test``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from explorer.models import Credit, Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
+from explorer.search import reindex_entries
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+# The data version (ETag), four facets (which also give the total), a page of
+# entries, their credits, topics and dishes; the full page adds the recaps.
+PAGE_QUERIES = 10
+FRAGMENT_QUERIES = 9
+URLS = [
+    ("/", {}, PAGE_QUERIES),
+    ("/", HX, FRAGMENT_QUERIES),
+    ("/?format=json", {}, FRAGMENT_QUERIES),
+    ("/?page=2", HX, FRAGMENT_QUERIES),
+    ("/?day=day-1&topic=topic-2", HX, FRAGMENT_QUERIES),
+    ("/?speaker=person-0&kind=talk", {}, PAGE_QUERIES),
+    ("/?q=entry+dish", HX, FRAGMENT_QUERIES),
+    ("/?format=json&day=day-1&topic=topic-1&speaker=person-1&kind=food&q=dish", {}, 9),
+]
+
+
+def build(count: int) -> None:
+    """``count`` entries over 3 days, each with 2 speakers, 2 topics and a dish."""
+    recap = Recap.objects.create(name="Big Conf", slug="big-conf")
+    days = Day.objects.bulk_create(
+        Day(recap=recap, label=f"Day {n}", slug=f"day-{n}", order=n) for n in range(3)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(6)
+    )
+    people = Person.objects.bulk_create(
+        Person(name=f"Person {n}", slug=f"person-{n}") for n in range(40)
+    )
+    place = Place.objects.create(name="Food hall", slug="food-hall")
+    kinds = [EntryKind.TALK, EntryKind.FOOD, EntryKind.KEYNOTE, EntryKind.NOTE]
+    entries = Entry.objects.bulk_create(
+        Entry(
+            recap=recap,
+            day=days[n % 3],
+            kind=kinds[n % 4],
+            title=f"Entry {n}",
+            slug=f"entry-{n}",
+            summary="A summary of this entry. " * (n % 5),
+            order=n,
+            place=place if n % 4 == 1 else None,
+        )
+        for n in range(count)
+    )
+    Credit.objects.bulk_create(
+        Credit(entry=entry, person=people[(n + k * 7) % 40], order=k)
+        for n, entry in enumerate(entries)
+        for k in range(2)
+    )
+    Entry.topics.through.objects.bulk_create(
+        Entry.topics.through(entry=entry, topic=topics[(n + k) % 6])
+        for n, entry in enumerate(entries)
+        for k in range(2)
+    )
+    Dish.objects.bulk_create(
+        Dish(entry=entry, place=place, name=f"Dish {n}") for n, entry in enumerate(entries)
+    )
+    reindex_entries([entry.pk for entry in entries])
+
+
+def queries(client, url: str, headers: dict) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize("size", [10, 500, 5000])
+def test_the_explorer_takes_a_fixed_number_of_queries(client, size, settings):
+    settings.EXPLORER_CACHE_SECONDS = 0  # count the queries of rendering
+    build(size)
+    client.get("/")  # the CSRF cookie, as a returning visitor has
+
+    counts = {(url, tuple(headers)): queries(client, url, headers) for url, headers, _ in URLS}
+
+    assert counts == {(url, tuple(headers)): expected for url, headers, expected in URLS}
+
+
+def test_a_5000_entry_page_is_one_page_of_cards(client):
+    build(5000)
+
+    data = client.get("/?format=json").json()
+    assert data["count"] == 5000
+    assert len(data["results"]) == 60
+    assert len(client.get("/?format=json&q=entry").json()["results"]) == 60
+    assert len(data["facets"]["speaker"]) == 30  # the 30 with most entries, not all 40
