@@ -164,6 +164,10 @@ LOGOUT_REDIRECT_URL = "explore"
 # Largest recap file import_recap accepts, in bytes.
 RECAP_MAX_BYTES = int(os.environ.get("RECAP_MAX_BYTES", str(2 * 1024 * 1024)))
 
+# How long a repeated anonymous explorer fragment or JSON answer is served from the
+# cache (keyed by its ETag, so never stale); 0 turns the answer cache off.
+EXPLORER_CACHE_SECONDS = int(os.environ.get("EXPLORER_CACHE_SECONDS", "300"))
+
 # HTTPS hardening, on whenever debug is off (turn individual pieces off behind a
 # TLS-terminating proxy that already does them).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

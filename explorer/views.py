@@ -182,7 +182,7 @@ def cached_by_etag(view):
 
     @wraps(view)
     def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        seconds = getattr(settings, "EXPLORER_CACHE_SECONDS", 300)
+        seconds = settings.EXPLORER_CACHE_SECONDS
         etag = getattr(request, "_explore_etag", None)
         if not (seconds and etag and request.method == "GET" and request.user.is_anonymous):
             return view(request, *args, **kwargs)
