@@ -79,5 +79,14 @@ bench: install wrk
 bench-smoke: install wrk
 	BENCH_ENTRIES=500 BENCH_SECONDS=1 $(BIN)/python scripts/bench.py
 
+# Readers and racing curators against gunicorn on PostgreSQL, then a check that no
+# acknowledged edit was lost (needs PostgreSQL running, see README). Variables:
+# LOADTEST_DATABASE_URL (default postgres://recap:recap@127.0.0.1:5432/recap_loadtest,
+# created if missing), LOADTEST_SECONDS (20), LOADTEST_READERS (16),
+# LOADTEST_CURATORS (4), LOADTEST_WORKERS (2 per CPU), LOADTEST_DIR (.bench/).
+.PHONY: loadtest
+loadtest: install
+	$(BIN)/python scripts/loadtest.py
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .bench .pytest_cache .ruff_cache
