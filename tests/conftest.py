@@ -6,6 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
 from explorer.models import Credit, EntryKind, PlaceKind
@@ -21,6 +22,31 @@ from tests.factories import (
     RecapFactory,
     TopicFactory,
 )
+
+
+def make_curator(django_user_model, username: str = "curator", password: str | None = None):
+    """A user of the Curators group.
+
+    The group comes from a data migration; live-server tests flush the database,
+    so it is rebuilt (with every explorer permission) when it is missing.
+    """
+    group, created = Group.objects.get_or_create(name="Curators")
+    if created:
+        group.permissions.set(Permission.objects.filter(content_type__app_label="explorer"))
+    user = django_user_model.objects.create_user(username, password=password)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def curator(django_user_model):
+    return make_curator(django_user_model)
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
 
 
 @pytest.fixture(autouse=True)

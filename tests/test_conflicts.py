@@ -6,13 +6,13 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
 from explorer.forms import EntryForm
 from explorer.models import Entry
+from tests.conftest import make_curator
 from tests.factories import DayFactory, EntryFactory, PersonFactory, RecapFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +40,8 @@ def talk() -> SimpleNamespace:
 
 
 def curator_client(django_user_model, username: str) -> Client:
-    user = django_user_model.objects.create_user(username)
-    user.groups.add(Group.objects.get(name="Curators"))
     client = Client()
-    client.force_login(user)
+    client.force_login(make_curator(django_user_model, username))
     return client
 
 

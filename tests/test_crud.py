@@ -80,19 +80,6 @@ def world() -> World:
 
 
 @pytest.fixture
-def curator(django_user_model):
-    user = django_user_model.objects.create_user("curator")
-    user.groups.add(Group.objects.get(name="Curators"))
-    return user
-
-
-@pytest.fixture
-def curator_client(client, curator) -> Client:
-    client.force_login(curator)
-    return client
-
-
-@pytest.fixture
 def stranger_client(client, django_user_model) -> Client:
     client.force_login(django_user_model.objects.create_user("stranger"))
     return client

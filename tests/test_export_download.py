@@ -7,7 +7,7 @@ from io import StringIO
 from urllib.parse import quote
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -21,14 +21,6 @@ DOWNLOADS = [
     ("recap-export-json", "json", "application/json; charset=utf-8"),
     ("recap-export-markdown", "md", "text/markdown; charset=utf-8"),
 ]
-
-
-@pytest.fixture
-def curator_client(client, django_user_model):
-    user = django_user_model.objects.create_user("curator")
-    user.groups.add(Group.objects.get(name="Curators"))
-    client.force_login(user)
-    return client
 
 
 def download_url(name: str, recap: Recap) -> str:

@@ -63,17 +63,6 @@ def make_user(django_user_model, username: str, group: str | None = None, perms=
     return user
 
 
-@pytest.fixture
-def curator(django_user_model):
-    return make_user(django_user_model, "curator", group="Curators")
-
-
-@pytest.fixture
-def curator_client(client, curator) -> Client:
-    client.force_login(curator)
-    return client
-
-
 def entry_form(entry: Entry, *, credits=None, **fields) -> dict:
     """The entry form as a curator submits it: the saved values, then ``fields``.
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from explorer.models import Credit, Entry, Person
+from tests.conftest import make_curator
 from tests.factories import (
     CreditFactory,
     DayFactory,
@@ -38,9 +39,10 @@ def card_url(entry: Entry) -> str:
 
 
 def user_client(django_user_model, username: str, curator: bool) -> Client:
-    user = django_user_model.objects.create_user(username)
     if curator:
-        user.groups.add(Group.objects.get(name="Curators"))
+        user = make_curator(django_user_model, username)
+    else:
+        user = django_user_model.objects.create_user(username)
     client = Client()
     client.force_login(user)
     client.user = user

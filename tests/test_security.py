@@ -10,7 +10,6 @@ from types import SimpleNamespace
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import path, reverse
@@ -19,6 +18,7 @@ from django.utils.html import escape
 
 from config import urls as project_urls
 from explorer.models import Credit, Entry, EntryKind, PlaceKind
+from tests.conftest import make_curator
 from tests.factories import (
     CreditFactory,
     DayFactory,
@@ -147,9 +147,7 @@ def test_behind_a_proxy_the_forwarded_protocol_counts(client, conference, settin
 
 @pytest.fixture
 def curator(django_user_model):
-    user = django_user_model.objects.create_user("curator", password="a long curator password")
-    user.groups.add(Group.objects.get(name="Curators"))
-    return user
+    return make_curator(django_user_model, password="a long curator password")
 
 
 def test_cookies_are_http_only(client, curator):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db.models import F
 from playwright.sync_api import expect
 
 from explorer.models import Dish, Entry
 from tests.browser.test_explore_browser import axe_violations
+from tests.conftest import make_curator
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +24,7 @@ document.addEventListener("securitypolicyviolation", function (event) {
 
 @pytest.fixture
 def curator(django_user_model):
-    """A user of the Curators group (rebuilt: live-server tests flush the database)."""
-    group, _ = Group.objects.get_or_create(name="Curators")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="explorer"))
-    user = django_user_model.objects.create_user("carla", password=PASSWORD)
-    user.groups.add(group)
-    return user
+    return make_curator(django_user_model, "carla", password=PASSWORD)
 
 
 def log_in(page, path: str = "/") -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
+
+from tests.conftest import make_curator
 
 pytestmark = pytest.mark.browser
 
@@ -50,15 +51,6 @@ def assert_clean(page, where: str) -> None:
     assert page.console_errors == [], where
 
 
-def make_curator(django_user_model, username: str = "curator"):
-    """A user in the Curators group (rebuilt here: live-server tests flush the database)."""
-    group, _ = Group.objects.get_or_create(name="Curators")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="explorer"))
-    user = django_user_model.objects.create_user(username, password=PASSWORD)
-    user.groups.add(group)
-    return user
-
-
 def log_in(page, username: str, path: str = "/accounts/login/") -> None:
     visit(page, path)
     page.page.locator("input[name=username]").fill(username)
@@ -98,7 +90,7 @@ def test_logging_in_and_the_curator_screens_run_under_the_policy(
     csp_page, conference_live, django_user_model
 ):
     page = csp_page
-    make_curator(django_user_model)
+    make_curator(django_user_model, password=PASSWORD)
 
     log_in(page, "curator")
     assert page.page.url.endswith("/")
@@ -133,7 +125,7 @@ def test_the_admin_runs_under_the_policy(csp_page, conference_live, django_user_
 
 def test_a_locked_out_login_shows_the_lockout_page(csp_page, conference_live, django_user_model):
     page = csp_page
-    make_curator(django_user_model)
+    make_curator(django_user_model, password=PASSWORD)
     visit(page, "/accounts/login/")
     for attempt in range(5):
         page.page.locator("input[name=username]").fill("curator")
