@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -105,6 +105,38 @@ def load_recap(data: RecapData, *, force: bool = False) -> tuple[Recap, LoadRepo
         # Credits and dishes are bulk-created (no signals): reindex the whole recap.
         changed.update(recap.entries.values_list("pk", flat=True))
     return recap, report
+
+
+# The tables the explorer's queries read, for ``refresh_planner_statistics``.
+PLANNER_TABLES = (
+    "explorer_recap",
+    "explorer_day",
+    "explorer_person",
+    "explorer_place",
+    "explorer_topic",
+    "explorer_entry",
+    "explorer_entry_topics",
+    "explorer_credit",
+    "explorer_dish",
+    "explorer_searchdocument",
+)
+
+
+def refresh_planner_statistics(using: str = "default") -> None:
+    """``ANALYZE`` the explorer's tables after a bulk load or removal.
+
+    Without statistics SQLite guesses, and at 100,000 entries it guesses wrong:
+    the unfiltered explorer sorted every entry (50 ms) instead of walking the
+    recap-order indexes (under 1 ms). PostgreSQL's autovacuum would get there
+    eventually; this gets there before the first visitor.
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(PLANNER_TABLES)}")
+        else:
+            for table in PLANNER_TABLES:
+                cursor.execute(f"ANALYZE {table}")
 
 
 class _Loader:

@@ -30,7 +30,7 @@ from .models import Credit, Day, Dish, Entry, Person, Place, Recap, Topic
 
 EXPLORE_TEMPLATE = "explorer/explore.html"
 # Cards per page of the explorer (HTML and JSON).
-PAGE_SIZE = 60
+PAGE_SIZE = 24
 FORMATS = {"html", "json"}
 # The element ids whose htmx requests leave the search box alone: the search
 # box's own form, and "Load more" (the next page of the same search).
@@ -118,8 +118,10 @@ def _bad_request(request: HttpRequest, fmt: str, errors: dict[str, list[str]]) -
 
 
 # What the explorer shows changes only when one of these tables does: the newest
-# history row of each (every curator edit and import writes one), plus the
-# entries' newest change and number (bulk loads write no history).
+# history row of each (every curator edit, import and ORM delete writes one), plus
+# the entries' newest change and id (bulk loads write no history) and the number
+# of recaps (``generate_archive --clear`` deletes whole recaps without history).
+# Each is an index lookup: no COUNT over the entries, which PostgreSQL would scan.
 _VERSION_TABLES = (
     "explorer_historicalrecap",
     "explorer_historicalday",
@@ -134,7 +136,8 @@ _VERSION_TABLES = (
 _VERSION_SQL = "SELECT " + ", ".join(
     [
         "(SELECT MAX(updated_at) FROM explorer_entry)",
-        "(SELECT COUNT(*) FROM explorer_entry)",
+        "(SELECT MAX(id) FROM explorer_entry)",
+        "(SELECT COUNT(*) FROM explorer_recap)",
         "(SELECT MAX(id) FROM explorer_entry_topics)",
     ]
     + [f"(SELECT MAX(history_id) FROM {table})" for table in _VERSION_TABLES]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -74,6 +77,20 @@ def test_every_kind_of_curator_edit_changes_the_etag(client, conference, edit):
         conference.day1.save()
 
     assert client.get("/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_generated_archive_and_its_removal_change_the_etag(client, conference):
+    """Bulk writes leave no history: the entries' newest id and the recap count show them."""
+    before = client.get("/?format=json")["ETag"]
+    call_command("generate_archive", "--entries", "20", stdout=StringIO())
+    with_archive = client.get("/?format=json")
+    assert with_archive["ETag"] != before
+    assert with_archive.json()["count"] == 29
+
+    call_command("generate_archive", "--entries", "0", "--clear", stdout=StringIO())
+    after = client.get("/?format=json", headers={"If-None-Match": with_archive["ETag"]})
+    assert after.status_code == 200
+    assert after.json()["count"] == 9
 
 
 def test_a_login_changes_the_etag(client, conference, django_user_model):

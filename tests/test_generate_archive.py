@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from explorer.models import Credit, Day, Dish, Entry, Person, Recap, SearchDocument
 from tests.factories import EntryFactory
@@ -71,3 +72,14 @@ def test_it_adds_to_an_archive_and_clear_removes_only_generated_recaps(conferenc
 def test_a_negative_count_is_refused():
     with pytest.raises(CommandError):
         generate("--entries", "-1")
+
+
+def test_the_planner_gets_statistics_after_a_bulk_load():
+    """``ANALYZE`` runs, so that the first visitor gets index plans, not guesses."""
+    generate("--entries", "40")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'explorer_entry'")
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'explorer_entry'")
+        assert cursor.fetchone()[0] > 0

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from explorer.models import Credit, Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
 from explorer.search import reindex_entries
+from explorer.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,6 @@ def test_a_5000_entry_page_is_one_page_of_cards(client):
 
     data = client.get("/?format=json").json()
     assert data["count"] == 5000
-    assert len(data["results"]) == 60
-    assert len(client.get("/?format=json&q=entry").json()["results"]) == 60
+    assert len(data["results"]) == PAGE_SIZE
+    assert len(client.get("/?format=json&q=entry").json()["results"]) == PAGE_SIZE
     assert len(data["facets"]["speaker"]) == 30  # the 30 with most entries, not all 40

@@ -16,9 +16,10 @@ import time
 from itertools import accumulate, islice
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.text import slugify
 
+from explorer.loading import refresh_planner_statistics
 from explorer.models import (
     Credit,
     CreditRole,
@@ -36,17 +37,6 @@ from explorer.models import (
 from explorer.search import fold
 
 SLUG_PREFIX = "generated-"
-ANALYZED_TABLES = [
-    "explorer_recap",
-    "explorer_day",
-    "explorer_person",
-    "explorer_place",
-    "explorer_entry",
-    "explorer_entry_topics",
-    "explorer_credit",
-    "explorer_dish",
-    "explorer_searchdocument",
-]
 BATCH = 2000
 ENTRIES_PER_RECAP = 150
 
@@ -161,10 +151,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Removed {removed} generated recaps.")
         with transaction.atomic():
             made = Generator(random.Random(seed), self.stdout).run(entries)
-        if connection.vendor == "postgresql":
-            # Fresh statistics for the planner after a bulk load (or removal).
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {', '.join(ANALYZED_TABLES)}")
+        refresh_planner_statistics()
         self.stdout.write(
             f"Generated {made['entries']} entries in {made['recaps']} recaps "
             f"({made['people']} new people, {made['credits']} credits, {made['dishes']} dishes) "

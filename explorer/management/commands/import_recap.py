@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, transaction
 
-from explorer.loading import LoadError, LoadReport, load_recap
+from explorer.loading import LoadError, LoadReport, load_recap, refresh_planner_statistics
 from explorer.markdown_import import RecapParseError, parse_recap
 from explorer.models import Topic
 from explorer.recap_data import RecapData, RecapDataError, TopicData
@@ -84,6 +84,7 @@ class Command(BaseCommand):
                 f"{path} was not imported, nothing was changed: the database refused it ({error})."
             ) from error
         else:
+            refresh_planner_statistics()
             self.stdout.write(self.style.SUCCESS(f"Imported “{recap.name}” from {path}."))
         self._print_report(report)
 
