@@ -22,7 +22,7 @@ from django.db import connections
 from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet, Value
 
 from .models import Credit, Day, Entry, EntryKind, Person, Topic
-from .search import filter_entries, fold
+from .search import filter_entries, fold, search_words
 
 SEARCH_MAX_LENGTH = 200
 # The speaker facet lists this many people (those with most entries) and the selected ones.
@@ -106,6 +106,8 @@ class Facet:
     name: str
     legend: str
     values: list[FacetValue] = field(default_factory=list)
+    # The speaker facet's own search (``speaker_q``): the names it was narrowed to.
+    search: str = ""
 
     @property
     def selected(self) -> list[FacetValue]:
@@ -164,16 +166,17 @@ class EntryFilterSet(django_filters.FilterSet):
 
     # -- facets ------------------------------------------------------------
 
-    def facets(self) -> list[Facet]:
+    def facets(self, speaker_search: str = "") -> list[Facet]:
         """One ``Facet`` per filter, with Datasette-style counts (one query each).
 
         Day, topic and kind values come from every entry (so that a value with
         nothing left shows as 0, not vanishes); counts from the entries matching
         the other filters.
         """
-        return [self._facet(name) for name in self.FACETS]
+        return [self.facet(name, speaker_search) for name in self.FACETS]
 
-    def _facet(self, name: str) -> Facet:
+    def facet(self, name: str, speaker_search: str = "") -> Facet:
+        """The facet of filter ``name``; ``speaker_search`` narrows the speakers listed."""
         selected = set(self.selected(name))
         if name == "day":
             counts = self._counts(name, Entry, "day_id")
@@ -182,7 +185,7 @@ class EntryFilterSet(django_filters.FilterSet):
             counts = self._counts(name, Entry.topics.through, "topic_id")
             rows = self._fetch(_TOPIC_SQL, counts)
         elif name == "speaker":
-            rows = self._speaker_rows(selected)
+            rows = self._speaker_rows(selected, speaker_search)
         else:
             counts = self._counts(name, Entry, "kind")
             labels = dict(EntryKind.choices)
@@ -197,7 +200,8 @@ class EntryFilterSet(django_filters.FilterSet):
             values.sort(key=lambda v: (fold(v.label), v.value))
         for value in values:
             value.selected = value.value in selected
-        return Facet(name=name, legend=str(self.filters[name].label), values=values)
+        search = speaker_search if name == "speaker" else ""
+        return Facet(str(name), str(self.filters[name].label), values, search=search)
 
     def _counts(self, name: str, model: type[Model], key: str) -> tuple[str, tuple]:
         """SQL for ``value, n``: ``model`` rows of the entries passing every filter but
@@ -230,16 +234,26 @@ class EntryFilterSet(django_filters.FilterSet):
             cursor.execute(template.format(counts=sql, **_TABLES), [*before, *params, *after])
             return cursor.fetchall()
 
-    def _speaker_rows(self, selected: set[str]) -> list[tuple[str, str, int]]:
+    def _speaker_rows(self, selected: set[str], search: str) -> list[tuple[str, str, int]]:
         """The ``SPEAKER_FACET_LIMIT`` people with most matching entries, and the selected.
 
         A large archive has tens of thousands of speakers: listing them all would
-        make every page megabytes long. People without a matching entry are left
-        out unless selected (so that they can be unticked).
+        make every page megabytes long. Without a ``search``, people without a
+        matching entry are left out; with one, the people whose name has every
+        word of it are listed (most matching entries first), even with none.
+        The selected are always there, so that they can be unticked.
         """
         counts = self._counts("speaker", Credit, "person_id")
-        sql = _SPEAKER_SQL
-        after = [SPEAKER_FACET_LIMIT]
+        words = search_words(search)
+        if words:
+            found = Person.objects.all()
+            for word in words:
+                found = found.filter(name_folded__contains=word)
+            found_sql, found_params = found.values("pk").query.sql_with_params()
+            sql = _FOUND_SPEAKERS_SQL.format(found=found_sql)
+            after = [*found_params, SPEAKER_FACET_LIMIT]
+        else:
+            sql, after = _TOP_SPEAKERS_SQL, [SPEAKER_FACET_LIMIT]
         if selected:
             sql += _SELECTED_SPEAKERS_SQL.format(marks=", ".join(["%s"] * len(selected)))
             after += sorted(selected)
@@ -281,11 +295,21 @@ ORDER BY k.position
 )
 # The people with most matching entries: only those few rows join the people.
 # UNION (not ALL) so that a selected person already among them comes once.
-_SPEAKER_SQL = """
+_TOP_SPEAKERS_SQL = """
 WITH counts AS ({counts})
 SELECT p.slug, p.name, top.n
 FROM (SELECT value, n FROM counts ORDER BY n DESC, value LIMIT %s) top
 JOIN {person} p ON p.id = top.value
+"""
+# The people found by the facet's search (``{found}``), with their counts.
+_FOUND_SPEAKERS_SQL = """
+WITH counts AS ({{counts}})
+SELECT slug, name, n FROM (
+    SELECT p.slug, p.name, COALESCE(c.n, 0) AS n
+    FROM {{person}} p LEFT JOIN counts c ON c.value = p.id
+    WHERE p.id IN ({found})
+    ORDER BY n DESC, p.id LIMIT %s
+) found
 """
 _SELECTED_SPEAKERS_SQL = """
 UNION

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .text import fold
+
 
 class PlaceKind(models.TextChoices):
     RESTAURANT = "restaurant", "Restaurant"
@@ -137,9 +139,13 @@ class Person(ImportTracked):
     affiliation = models.CharField(
         max_length=300, blank=True, help_text="Role or affiliation, e.g. “Django Fellow”."
     )
+    # ``name`` lower-cased without accents, for the speaker facet's search ("alvaro"
+    # finds "Álvaro"). Set by ``save()``; writers that bypass it (``bulk_create``)
+    # set it themselves.
+    name_folded = models.CharField(max_length=200, blank=True, editable=False)
 
     # Who changed what and when, for curators (the import snapshot is not history).
-    history = HistoricalRecords(excluded_fields=["imported"])
+    history = HistoricalRecords(excluded_fields=["imported", "name_folded"])
 
     class Meta:
         ordering = ["name"]
@@ -147,6 +153,13 @@ class Person(ImportTracked):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_folded = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("speaker", kwargs={"slug": self.slug})

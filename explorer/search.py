@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -32,13 +31,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Credit, Dish, Entry, Person, Place, SearchDocument
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents: "Café Été" -> "cafe ete"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
+from .text import fold
 
 # Words of a search: runs of letters and digits (the engines split text alike).
 WORD = re.compile(r"[^\W_]+")

@@ -35,6 +35,8 @@ FORMATS = {"html", "json"}
 # The element ids whose htmx requests leave the search box alone: the search
 # box's own form, and "Load more" (the next page of the same search).
 SEARCH_TRIGGERS = {"filters", "q", "load-more"}
+# The id of the speaker facet's search box (partials/facets.html).
+SPEAKER_SEARCH_TRIGGER = "speaker-q"
 
 
 def card_entries(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -113,7 +115,7 @@ def _bad_request(request: HttpRequest, fmt: str, errors: dict[str, list[str]]) -
         return JsonResponse({"errors": errors}, status=400)
     context = {"errors": [m for messages in errors.values() for m in messages], "entries": []}
     response = TemplateResponse(request, EXPLORE_TEMPLATE, context, status=400)
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
     return response
 
 
@@ -193,7 +195,7 @@ def cached_by_etag(view):
         if hit := cache.get(key):
             content_type, body = hit
             response = HttpResponse(body, content_type=content_type)
-            patch_vary_headers(response, ["HX-Request"])
+            patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
             return response
         response = view(request, *args, **kwargs)
 
@@ -272,7 +274,16 @@ def explore(request: HttpRequest) -> HttpResponse:
         return _bad_request(
             request, fmt, {name: [e["message"] for e in errs] for name, errs in errors.items()}
         )
-    facets = filterset.facets()
+    speaker_search = request.GET.get("speaker_q", "")[:SEARCH_MAX_LENGTH].strip()
+    htmx = getattr(request, "htmx", None)
+    if fmt == "html" and htmx and htmx.trigger == SPEAKER_SEARCH_TRIGGER:
+        # The speaker facet's own search box: just its list of people.
+        context = {"facet": filterset.facet("speaker", speaker_search), "oob_status": True}
+        response = TemplateResponse(request, "partials/facets.html#facet_values", context)
+        patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
+        return response
+
+    facets = filterset.facets(speaker_search)
     # Every entry has exactly one kind, so the kind facet's counts add up to the
     # total (those of the selected kinds, when kinds are filtered): no COUNT query.
     total = _total(filterset, facets)
@@ -292,7 +303,6 @@ def explore(request: HttpRequest) -> HttpResponse:
 
     state = _state(filterset)
     chips = _chips(state, facets)
-    htmx = getattr(request, "htmx", None)
     fragment = bool(htmx) and not htmx.history_restore_request
     context = {
         "entries": entries,
@@ -313,7 +323,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     }
     template = f"{EXPLORE_TEMPLATE}#results" if fragment else EXPLORE_TEMPLATE
     response = TemplateResponse(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
     return response
 
 

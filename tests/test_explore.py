@@ -374,6 +374,72 @@ def test_facet_counts_are_shown_with_their_values(client, conference):
 # -- Chips ------------------------------------------------------------------
 
 
+# -- The speaker facet's own search --------------------------------------------
+
+
+def test_the_speaker_search_ignores_case_and_accents(client, conference):
+    assert list(facet(client, "speaker_q=ELODIE", "speaker")) == ["elodie-dupont"]
+    assert list(facet(client, "speaker_q=dupont+elo", "speaker")) == ["elodie-dupont"]
+    assert set(facet(client, "speaker_q=s", "speaker")) == {
+        "sarah-boyce",
+        "carlton-gibson",
+        "thibaud-colas",
+        "tim-schilling",
+    }
+
+
+def test_the_speaker_search_finds_people_with_no_matching_entry(client, conference):
+    html = client.get("/?day=day-1&speaker_q=tim").content.decode()
+
+    assert " disabled" in checkbox(html, "speaker", "tim-schilling")
+    assert 'id="f-speaker-sarah-boyce"' not in html
+    assert 'value="tim"' in html  # the box keeps what was typed
+    assert count_cards(html) == 4  # the entries are not filtered by it
+
+
+def test_the_speaker_search_keeps_the_selected_speakers(client, conference):
+    speakers = facet(client, "speaker=sarah-boyce&speaker_q=carlton", "speaker")
+
+    assert set(speakers) == {"carlton-gibson", "sarah-boyce"}
+    assert speakers["sarah-boyce"]["selected"] is True
+
+
+def test_the_speaker_search_says_when_nobody_matches(client, conference):
+    html = client.get("/?speaker_q=nobody%25").content.decode()
+
+    assert "No speaker matches “nobody%”." in html
+    assert 'id="f-speaker-' not in html
+
+
+def test_the_speaker_search_box_answers_with_its_list_only(client, conference):
+    headers = {**HX, "HX-Trigger": "speaker-q"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/?day=day-2&speaker_q=sarah", headers=headers)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.template_name == "partials/facets.html#facet_values"
+    assert "HX-Trigger" in response["Vary"]
+    assert " checked" not in checkbox(html, "speaker", "sarah-boyce")
+    assert 'id="f-speaker-tim-schilling"' not in html
+    assert count_cards(html) == 0
+    assert 'id="speaker-q"' not in html  # the box being typed in is left alone
+    assert 'id="f-day-' not in html
+    assert (
+        '<p class="visually-hidden" id="speaker-q-status" role="status" hx-swap-oob="true">' in html
+    )
+    assert "1 speaker listed for “sarah”." in html
+    assert len(queries) == 2  # the data version and the speaker facet
+
+
+def test_the_full_page_has_the_speaker_search_box(client, conference):
+    html = client.get("/").content.decode()
+
+    assert '<label class="visually-hidden" for="speaker-q">Find a speaker by name</label>' in html
+    assert 'name="speaker_q"' in html
+    assert 'hx-target="#facet-speaker-values"' in html
+
+
 def test_active_values_show_as_removable_chips(client, conference):
     html = client.get("/?topic=databases&day=day-2&q=tricks").content.decode()
 

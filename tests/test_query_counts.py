@@ -29,6 +29,9 @@ URLS = [
     ("/?day=day-1&topic=topic-2", HX, FRAGMENT_QUERIES),
     ("/?speaker=person-0&kind=talk", {}, PAGE_QUERIES),
     ("/?q=entry+dish", HX, FRAGMENT_QUERIES),
+    ("/?speaker_q=person+1&day=day-2", HX, FRAGMENT_QUERIES),
+    # The speaker facet's search box: the data version and the speaker facet.
+    ("/?speaker_q=person&kind=talk", {**HX, "HX-Trigger": "speaker-q"}, 2),
     ("/?format=json&day=day-1&topic=topic-1&speaker=person-1&kind=food&q=dish", {}, 9),
 ]
 

@@ -498,8 +498,13 @@ def test_search_and_filter_values_are_inert(client, conference, payload):
         {"topic": payload},
         {"day": payload, "speaker": payload, "kind": payload},
         {"format": payload},
+        {"speaker_q": payload},
     ]:
-        for headers in [{}, {"HX-Request": "true"}]:
+        for headers in [
+            {},
+            {"HX-Request": "true"},
+            {"HX-Request": "true", "HX-Trigger": "speaker-q"},
+        ]:
             response = client.get("/", query, headers=headers)
             assert response.status_code in (200, 400), query
             assert_inert(response.text, str(query))

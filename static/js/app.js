@@ -57,13 +57,32 @@
 
   root.setAttribute("data-theme", currentTheme());
 
-  // An empty search box adds nothing to the address: "/?day=monday", not "/?q=&day=monday".
+  // An empty search box adds nothing to the address: "/?day=monday", not "/?q=&day=monday"
+  // (the explorer's search, and the speaker facet's own).
   document.addEventListener("htmx:configRequest", function (event) {
     var params = event.detail.parameters;
-    if (event.detail.verb === "get" && params && params.q === "") {
-      delete params.q;
+    if (event.detail.verb !== "get" || !params) {
+      return;
     }
+    ["q", "speaker_q"].forEach(function (name) {
+      if (params[name] === "") {
+        delete params[name];
+      }
+    });
   });
+
+  // The speaker facet's search box updates its own list as one types (htmx,
+  // partials/facets.html); its "change" on leaving the box must not also reload
+  // every result through the filters form, which listens for changes.
+  document.addEventListener(
+    "change",
+    function (event) {
+      if (event.target && event.target.id === "speaker-q") {
+        event.stopPropagation();
+      }
+    },
+    true
+  );
 
   document.addEventListener("alpine:init", function () {
     var Alpine = window.Alpine;

@@ -28,7 +28,7 @@ def change_and_wait(page, action) -> None:
 
 
 def assert_no_console_errors(page) -> None:
-    assert page.console_errors == []
+    assert page.console_errors == [], "\n".join(page.console_errors)
 
 
 def test_day_topic_speaker_each_swap_results_with_one_fragment_request(page):
@@ -131,6 +131,34 @@ def test_search_narrows_as_you_type(page):
     # Typing was never interrupted: the box kept the focus and every letter.
     assert page.page.evaluate("document.activeElement.id") == "q"
     expect(search).to_have_value("coc")
+    assert_no_console_errors(page)
+
+
+def test_the_speaker_search_narrows_the_speaker_list_only(page):
+    page.goto("/?day=day-1")
+    box = page.page.get_by_role("searchbox", name="Find a speaker by name")
+    page.htmx_requests.clear()
+
+    box.press_sequentially("elo", delay=60)
+    speakers = page.page.locator(".facet--speaker .facet-label")
+    expect(speakers).to_have_text(["Élodie Dupont"])  # accents ignored
+    # No entry on day 1: listed, but disabled.
+    expect(page.page.get_by_role("checkbox", name="Élodie Dupont")).to_be_disabled()
+    expect(page.page.locator("#speaker-q-status")).to_have_text("1 speaker listed for “elo”.")
+    # Only the list was replaced: the cards, the address and the box are untouched.
+    expect(page.page.locator(".card")).to_have_count(4)
+    assert page.page.url.endswith("/?day=day-1")
+    assert page.page.evaluate("document.activeElement.id") == "speaker-q"
+    expect(box).to_have_value("elo")
+    assert all("speaker_q=elo" in url for url in page.htmx_requests[-1:])
+    assert len(page.htmx_requests) <= 3  # debounced, not one per letter... nor per swap
+
+    box.fill("")
+    box.press_sequentially("carl", delay=60)
+    expect(speakers).to_have_text(["Carlton Gibson"])
+    change_and_wait(page, lambda: page.page.get_by_role("checkbox", name="Carlton Gibson").check())
+    assert card_titles(page) == ["Fast tests with the ORM"]
+    assert "speaker=carlton-gibson" in page.page.url
     assert_no_console_errors(page)
 
 
@@ -259,10 +287,18 @@ def test_the_page_works_without_javascript(page_factory):
     page.page.get_by_role("checkbox", name="Community").check()
     page.page.get_by_role("button", name="Apply filters").click()
 
-    expect(page.page).to_have_url(page.base_url + "/?q=&day=day-2&topic=community")
+    expect(page.page).to_have_url(page.base_url + "/?q=&day=day-2&topic=community&speaker_q=")
     assert card_titles(page) == ["Fellows panel", "Social night"]
 
-    page.page.get_by_role("searchbox").fill("social")
+    # The speaker facet's search works as part of the form.
+    speakers = page.page.get_by_role("searchbox", name="Find a speaker by name")
+    speakers.fill("tim")
+    speakers.press("Enter")
+    expect(page.page.locator(".facet--speaker .facet-label")).to_have_text(["Tim Schilling"])
+    assert card_titles(page) == ["Fellows panel", "Social night"]
+
+    search = page.page.get_by_role("searchbox", name="Search talks, people, places and dishes")
+    search.fill("social")
     page.page.get_by_role("button", name="Search", exact=True).click()
     assert card_titles(page) == ["Social night"]
 
