@@ -33,10 +33,12 @@ EXPLORE_TEMPLATE = "explorer/explore.html"
 PAGE_SIZE = 24
 FORMATS = {"html", "json"}
 # The element ids whose htmx requests leave the search box alone: the search
-# box's own form, and "Load more" (the next page of the same search).
-SEARCH_TRIGGERS = {"filters", "q", "load-more"}
-# The id of the speaker facet's search box (partials/facets.html).
+# box's own form (the filters) and the box itself.
+SEARCH_TRIGGERS = {"filters", "q"}
+# The ids of the speaker facet's search box (partials/facets.html) and of the
+# explorer's "Load more" link, whose htmx requests get a partial answer of their own.
 SPEAKER_SEARCH_TRIGGER = "speaker-q"
+LOAD_MORE_TRIGGER = "load-more"
 
 
 def card_entries(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -283,12 +285,20 @@ def explore(request: HttpRequest) -> HttpResponse:
         patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
         return response
 
-    facets = filterset.facets(speaker_search)
+    # "Load more" gets the next page's cards alone: of the facets it needs the total.
+    load_more = fmt == "html" and htmx and htmx.trigger == LOAD_MORE_TRIGGER
+    facets = [filterset.facet("kind")] if load_more else filterset.facets(speaker_search)
     # Every entry has exactly one kind, so the kind facet's counts add up to the
     # total (those of the selected kinds, when kinds are filtered): no COUNT query.
     total = _total(filterset, facets)
     page = Page(request, total)
     entries = list(filterset.qs[page.offset : page.offset + PAGE_SIZE])
+    several_recaps = len({entry.recap_id for entry in entries}) > 1
+    if load_more:
+        context = {"entries": entries, "page": page, "several_recaps": several_recaps}
+        response = TemplateResponse(request, f"{EXPLORE_TEMPLATE}#result_page", context)
+        patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
+        return response
 
     if fmt == "json":
         return JsonResponse(
@@ -315,7 +325,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         "q": state["q"][0] if state["q"] else "",
         "search_max_length": SEARCH_MAX_LENGTH,
         "is_filtered": any(state.values()),
-        "several_recaps": len({entry.recap_id for entry in entries}) > 1,
+        "several_recaps": several_recaps,
         "fragment": fragment,
         # A chip or "clear all" link changed the search text: update the box too.
         "sync_search": fragment and htmx.trigger not in SEARCH_TRIGGERS,

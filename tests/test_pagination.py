@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from explorer.models import Entry, EntryKind
 from explorer.views import PAGE_SIZE
@@ -112,15 +114,23 @@ def test_load_more_links_to_the_next_page_with_and_without_javascript(client, ma
     assert 'id="load-more"' not in last
 
 
-def test_load_more_fragment_appends_the_next_cards_and_keeps_the_search_box(client, many):
-    html = client.get(
-        "/?page=2", headers={"HX-Request": "true", "HX-Trigger": "load-more"}
-    ).content.decode()
+def test_load_more_answers_with_the_next_cards_only(client, many):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/?page=2", headers={"HX-Request": "true", "HX-Trigger": "load-more"})
 
+    html = response.content.decode()
+    assert response.template_name == "explorer/explore.html#result_page"
+    assert "HX-Trigger" in response["Vary"]
     assert cards(html) == PAGE_SIZE
-    assert 'class="day-group"' in html
+    assert html.lstrip().startswith('<section class="day-group"')
     assert 'id="load-more"' in html  # page 3 next
-    assert 'hx-swap-oob="true"' not in html  # the search box is left alone
+    assert "page 3 of 3" in html
+    # No facets, chips, count or search box: they stay as they are on the page.
+    assert 'type="checkbox"' not in html
+    assert "hx-swap-oob" not in html
+    # The data version, the kind facet (for the total), the cards and their
+    # credits, topics and dishes.
+    assert len(queries) == 6
 
 
 def test_no_load_more_on_a_single_page(client, conference):

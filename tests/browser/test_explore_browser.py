@@ -7,7 +7,10 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from explorer.models import EntryKind
+from explorer.views import PAGE_SIZE
 from tests.browser.conftest import AXE_SCRIPT
+from tests.factories import EntryFactory
 
 pytestmark = pytest.mark.browser
 
@@ -159,6 +162,37 @@ def test_the_speaker_search_narrows_the_speaker_list_only(page):
     change_and_wait(page, lambda: page.page.get_by_role("checkbox", name="Carlton Gibson").check())
     assert card_titles(page) == ["Fast tests with the ORM"]
     assert "speaker=carlton-gibson" in page.page.url
+    assert_no_console_errors(page)
+
+
+def test_scrolling_down_loads_the_next_cards(page, conference_live):
+    """Infinite scroll: "Load more" fetches the next page when it comes into view."""
+    for n in range(PAGE_SIZE):
+        EntryFactory(
+            recap=conference_live.recap,
+            day=conference_live.day2,
+            kind=EntryKind.NOTE,
+            title=f"Extra note {n:02d}",
+            order=100 + n,
+        )
+    total = 9 + PAGE_SIZE
+    page.goto("/")
+    expect(page.page.locator(".card")).to_have_count(PAGE_SIZE)
+    expect(page.page.locator("#result-status")).to_have_text(f"{total} entries.")
+    page.htmx_requests.clear()
+
+    page.page.get_by_role("link", name="Load more (page 2 of 2)").scroll_into_view_if_needed()
+
+    expect(page.page.locator(".card")).to_have_count(total)
+    expect(page.page.locator("#load-more")).to_have_count(0)
+    assert len(page.htmx_requests) == 1
+    assert "page=2" in page.htmx_requests[0]
+    # The cards came after the others, once each, and nothing else was touched.
+    assert card_titles(page)[-1] == f"Extra note {PAGE_SIZE - 1:02d}"
+    assert len(set(card_titles(page))) == total
+    assert page.page.url.endswith("/")
+    expect(page.page.locator("#result-status")).to_have_text(f"{total} entries.")
+    expect(page.page.locator("#facets input[type=checkbox]").first).to_be_visible()
     assert_no_console_errors(page)
 
 
