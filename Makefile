@@ -77,7 +77,7 @@ bench: install wrk
 
 # The same, tiny: 500 entries, 1 s per URL.
 bench-smoke: install wrk
-	BENCH_ENTRIES=500 BENCH_SECONDS=1 $(BIN)/python scripts/bench.py
+	BENCH_ENTRIES=500 BENCH_SECONDS=1 BENCH_WARMUP=0 $(BIN)/python scripts/bench.py
 
 # Readers and racing curators against gunicorn on PostgreSQL, then a check that no
 # acknowledged edit was lost (needs PostgreSQL running, see README). Variables:

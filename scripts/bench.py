@@ -9,7 +9,8 @@ requests/s, p50 and p99 latency, SQL queries per request (counted once with
 Django's test client), the answer's size raw and gzipped, and the server's peak
 resident memory (VmHWM of the gunicorn master and its workers).
 
-Environment: ``BENCH_SECONDS`` (default 5), ``BENCH_ENTRIES`` (default 100000),
+Environment: ``BENCH_SECONDS`` (default 5), ``BENCH_WARMUP`` (untimed seconds of
+load before each measurement, default 2), ``BENCH_ENTRIES`` (default 100000),
 ``BENCH_CONNECTIONS`` (default 8), ``BENCH_WORKERS`` (default: CPUs),
 ``BENCH_DATABASE_URL`` (a PostgreSQL database it may fill), ``BENCH_DIR``
 (default ``.bench/``: the SQLite file and collected static files).
@@ -37,6 +38,7 @@ PYTHON = sys.executable
 BUNDLED = ROOT / "explorer" / "data" / "djangocon-us-2024.json"
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
@@ -52,6 +54,9 @@ class Target:
     # Each request different (an ignored ``nocache=N`` parameter), so that none is
     # answered from the explorer's cache: what rendering costs.
     fresh: bool = False
+    # wrk's connections; by default BENCH_CONNECTIONS, more than the workers, so
+    # that requests queue: throughput at saturation, latency including the queue.
+    connections: int = CONNECTIONS
 
 
 FILTERED = "/?day=monday&topic=performance"
@@ -62,6 +67,9 @@ TARGETS = [
     Target("filtered fragment", FILTERED, HX, fresh=True),
     Target("search fragment", SEARCH, HX, fresh=True),
     Target("json", "/?format=json", {}, fresh=True),
+    # One connection per worker: nothing queues, so latency is what a request costs.
+    Target("filtered fragment", FILTERED, HX, fresh=True, connections=WORKERS),
+    Target("search fragment", SEARCH, HX, fresh=True, connections=WORKERS),
     Target("filtered fragment, repeated", FILTERED, HX),
     Target("search fragment, repeated", SEARCH, HX),
 ]
@@ -166,13 +174,14 @@ def fetch(url: str, headers: dict[str, str]) -> bytes:
         return answer.read()
 
 
-def wrk(url: str, headers: dict[str, str], fresh: bool) -> dict[str, float]:
-    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
-    if fresh:
+def wrk(url: str, target: Target, seconds: int = SECONDS) -> dict[str, float]:
+    args = ["wrk", "-t1", f"-c{target.connections}", f"-d{seconds}s", "--latency"]
+    args += ["--timeout", "10s"]
+    if target.fresh:
         script = WORK_DIR / "fresh.lua"
         script.write_text(FRESH_LUA)
         args += ["-s", str(script)]
-    for name, value in headers.items():
+    for name, value in target.headers.items():
         args += ["-H", f"{name}: {value}"]
     output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
 
@@ -249,13 +258,18 @@ def bench(database: str, env: dict[str, str], size: str, rows: list[list[str]]) 
         for target in TARGETS:
             url = server.base + target.path
             body = fetch(url, target.headers)
-            result = wrk(url, target.headers, target.fresh)
+            if WARMUP:
+                # Untimed: the worker's first renders of a URL compile templates and
+                # read the database's pages in from the file.
+                wrk(url, target, seconds=WARMUP)
+            result = wrk(url, target)
             queries = counts.get(target.name, "?")
             rows.append(
                 [
                     database,
                     size,
                     target.name,
+                    str(target.connections),
                     f"{result['rps']:.0f}",
                     f"{result['p50']:.1f}",
                     f"{result['p99']:.1f}",
@@ -268,7 +282,7 @@ def bench(database: str, env: dict[str, str], size: str, rows: list[list[str]]) 
             )
         raw, compressed = first_load_bytes(server.base)
         rows.append(
-            [database, size, "first load (HTML+CSS+JS)", "", "", "", "", f"{raw:,}",
+            [database, size, "first load (HTML+CSS+JS)", "", "", "", "", "", f"{raw:,}",
              f"{compressed:,}", f"{server.peak_rss_kib() / 1024:.0f}"]
         )  # fmt: skip
     finally:
@@ -306,10 +320,10 @@ def main() -> None:
         if name == "postgresql":
             manage(env, "generate_archive", "--entries", "0", "--clear")
 
-    header = ["database", "entries", "URL", "req/s", "p50 ms", "p99 ms", "queries",
+    header = ["database", "entries", "URL", "conns", "req/s", "p50 ms", "p99 ms", "queries",
               "bytes", "gzip bytes", "peak RSS MiB"]  # fmt: skip
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    print(f"\nwrk: {SECONDS} s per URL, {CONNECTIONS} connections; gunicorn: {WORKERS} workers")
+    print(f"\nwrk: {SECONDS} s per URL after {WARMUP} s untimed; gunicorn: {WORKERS} workers")
     for row in [header, ["-" * w for w in widths], *rows]:
         cells = [str(cell).rjust(w) if i >= 3 else str(cell).ljust(w) for i, (cell, w) in
                  enumerate(zip(row, widths, strict=False))]  # fmt: skip
