@@ -20,6 +20,7 @@ import django_filters
 from django import forms
 from django.db import connections
 from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet, Value
+from django.http import QueryDict
 
 from .models import Credit, Day, Entry, EntryKind, Person, Topic
 from .search import filter_entries, fold, search_words
@@ -29,6 +30,11 @@ SEARCH_MAX_LENGTH = 200
 SPEAKER_FACET_LIMIT = 30
 # Values beyond this many for one filter are ignored.
 MAX_VALUES_PER_FILTER = 50
+
+
+def speaker_search(params: QueryDict) -> str:
+    """The speaker facet's own search text (``speaker_q``), trimmed and bounded."""
+    return params.get("speaker_q", "")[:SEARCH_MAX_LENGTH].strip()
 
 
 class SlugListField(forms.Field):
@@ -163,6 +169,24 @@ class EntryFilterSet(django_filters.FilterSet):
     def selected(self, name: str) -> list[str]:
         """The values asked for in filter ``name`` (after validation)."""
         return list(self.form.cleaned_data.get(name) or [])
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether any filter value or search words were given."""
+        data = self.form.cleaned_data
+        return any(self.selected(name) for name in self.FACETS) or bool(
+            (data.get("q") or "").strip()
+        )
+
+    def total(self, facets: list[Facet]) -> int:
+        """How many entries match, from the kind facet: no ``COUNT`` query.
+
+        Every entry has exactly one kind, so the kind facet's counts add up to the
+        total (those of the selected kinds, when kinds are filtered).
+        """
+        kinds = next(facet for facet in facets if facet.name == "kind")
+        selected = set(self.selected("kind"))
+        return sum(v.count for v in kinds.values if not selected or v.value in selected)
 
     # -- facets ------------------------------------------------------------
 

@@ -10,8 +10,9 @@ permission → 403):
     partial of the same template, swapped in place of the card.
     POST: saves the entry (``forms.InlineEntryEditor``: the entry form's checks,
     one new ``version``, one history version by the curator). htmx gets the
-    updated card, the explorer's facets with fresh counts (out of band, so that
-    nothing else on the page is re-rendered and the focus stays on the card) and
+    updated card, the explorer's facets with fresh counts and its result count
+    (out of band, so that nothing else on the page is re-rendered and the focus
+    stays on the card) and
     an ``HX-Trigger: entrySaved`` event; a plain POST is redirected (303) back to
     the explorer with a message.
 ``entry-inline-card`` (``/entries/<pk>/card/``)
@@ -40,7 +41,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import trigger_client_event
 
 from .crud import curator_required
-from .filters import EntryFilterSet, Facet
+from .filters import EntryFilterSet, speaker_search
 from .forms import STALE_MESSAGE, InlineEntryEditor, StaleEntry
 from .markdown import render_markdown
 from .models import Entry
@@ -71,26 +72,33 @@ def at_card(url: str, entry: Entry) -> str:
     return f"{url.split('#')[0]}#entry-{entry.pk}"
 
 
-def explorer_facets(request: HttpRequest) -> list[Facet] | None:
-    """The facets of the explorer page an htmx request comes from, or None.
+def explorer_state(request: HttpRequest) -> dict:
+    """The facets and result count of the explorer page an htmx request comes from.
 
     Counted for the filters in that page's address (``HX-Current-URL``), so that
-    they match the checkboxes the curator sees.
+    they match the checkboxes the curator sees. Empty when the request does not
+    come from the explorer.
     """
     url = request.htmx.current_url_abs_path if request.htmx else None
     if not url:
-        return None
+        return {}
     parts = urlsplit(url)
     try:
         match = resolve(parts.path)
     except Resolver404:
-        return None
+        return {}
     if match.url_name != "explore":
-        return None
-    filterset = EntryFilterSet(QueryDict(parts.query), queryset=Entry.objects.all())
+        return {}
+    params = QueryDict(parts.query)
+    filterset = EntryFilterSet(params, queryset=Entry.objects.all())
     if not filterset.is_valid():
-        return None
-    return filterset.facets()
+        return {}
+    facets = filterset.facets(speaker_search(params))
+    return {
+        "facets": facets,
+        "count": filterset.total(facets),
+        "is_filtered": filterset.is_filtered,
+    }
 
 
 def render_form(
@@ -125,8 +133,8 @@ def saved(request: HttpRequest, pk: int, back: str) -> HttpResponse:
         "entry": entry,
         "focus_card": True,
         "return_url": back,
-        "facets": explorer_facets(request),
         "saved_message": f"Saved “{entry.title}”.",
+        **explorer_state(request),
     }
     response = TemplateResponse(request, f"{EDIT_TEMPLATE}#card_saved", context)
     return trigger_client_event(response, SAVED_EVENT, {"id": entry.pk})

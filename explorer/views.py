@@ -25,7 +25,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
-from .filters import SEARCH_MAX_LENGTH, EntryFilterSet, Facet
+from .filters import SEARCH_MAX_LENGTH, EntryFilterSet, Facet, speaker_search
 from .models import Credit, Day, Dish, Entry, Person, Place, Recap, Topic
 
 EXPLORE_TEMPLATE = "explorer/explore.html"
@@ -218,12 +218,6 @@ def cached_by_etag(view):
     return inner
 
 
-def _total(filterset: EntryFilterSet, facets: list[Facet]) -> int:
-    kinds = next(facet for facet in facets if facet.name == "kind")
-    selected = set(filterset.selected("kind"))
-    return sum(v.count for v in kinds.values if not selected or v.value in selected)
-
-
 class Page:
     """One page of ``total`` results: ``?page=N`` (1-based; out of range is the nearest)."""
 
@@ -276,21 +270,19 @@ def explore(request: HttpRequest) -> HttpResponse:
         return _bad_request(
             request, fmt, {name: [e["message"] for e in errs] for name, errs in errors.items()}
         )
-    speaker_search = request.GET.get("speaker_q", "")[:SEARCH_MAX_LENGTH].strip()
+    speaker_q = speaker_search(request.GET)
     htmx = getattr(request, "htmx", None)
     if fmt == "html" and htmx and htmx.trigger == SPEAKER_SEARCH_TRIGGER:
         # The speaker facet's own search box: just its list of people.
-        context = {"facet": filterset.facet("speaker", speaker_search), "oob_status": True}
+        context = {"facet": filterset.facet("speaker", speaker_q), "oob_status": True}
         response = TemplateResponse(request, "partials/facets.html#facet_values", context)
         patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
         return response
 
     # "Load more" gets the next page's cards alone: of the facets it needs the total.
     load_more = fmt == "html" and htmx and htmx.trigger == LOAD_MORE_TRIGGER
-    facets = [filterset.facet("kind")] if load_more else filterset.facets(speaker_search)
-    # Every entry has exactly one kind, so the kind facet's counts add up to the
-    # total (those of the selected kinds, when kinds are filtered): no COUNT query.
-    total = _total(filterset, facets)
+    facets = [filterset.facet("kind")] if load_more else filterset.facets(speaker_q)
+    total = filterset.total(facets)
     page = Page(request, total)
     entries = list(filterset.qs[page.offset : page.offset + PAGE_SIZE])
     several_recaps = len({entry.recap_id for entry in entries}) > 1
@@ -324,7 +316,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         "page_title": "Explore" + (": " + ", ".join(c.label for c in chips) if chips else ""),
         "q": state["q"][0] if state["q"] else "",
         "search_max_length": SEARCH_MAX_LENGTH,
-        "is_filtered": any(state.values()),
+        "is_filtered": filterset.is_filtered,
         "several_recaps": several_recaps,
         "fragment": fragment,
         # A chip or "clear all" link changed the search text: update the box too.

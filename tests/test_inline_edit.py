@@ -297,6 +297,9 @@ def test_a_valid_save_answers_the_updated_card_and_fresh_facets(curator, confere
     assert re.search(r'id="f-topic-testing".*?>Testing<.*?>1<', facets, re.S)
     assert 'id="f-day-day-2" name="day" value="day-2" checked' in facets
     assert '<div id="messages" hx-swap-oob="innerHTML">' in html
+    # So is the count line, for the same filters.
+    status = '<p id="result-status" hx-swap-oob="innerHTML">5 entries match your filters.</p>'
+    assert status in html
 
     entry = Entry.objects.get(pk=entry.pk)
     assert (entry.title, entry.kind, entry.version) == ("Postgres tricks, revised", "keynote", 2)
@@ -315,6 +318,7 @@ def test_facets_are_sent_only_to_the_explorer(curator, conference):
 
     assert response.status_code == 200
     assert 'id="facets"' not in response.content.decode()
+    assert 'id="result-status"' not in response.content.decode()
 
 
 def test_a_save_without_javascript_redirects_back_to_the_explorer(curator, conference):
