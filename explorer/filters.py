@@ -225,7 +225,7 @@ class EntryFilterSet(django_filters.FilterSet):
         for value in values:
             value.selected = value.value in selected
         search = speaker_search if name == "speaker" else ""
-        return Facet(str(name), str(self.filters[name].label), values, search=search)
+        return Facet(name, str(self.filters[name].label), values, search=search)
 
     def _counts(self, name: str, model: type[Model], key: str) -> tuple[str, tuple]:
         """SQL for ``value, n``: ``model`` rows of the entries passing every filter but
@@ -250,12 +250,22 @@ class EntryFilterSet(django_filters.FilterSet):
         return grouped.values_list("value", "n").query.sql_with_params()
 
     def _fetch(
-        self, template: str, counts: tuple[str, tuple], before: Iterable = (), after: Iterable = ()
+        self,
+        template: str,
+        counts: tuple[str, tuple],
+        before: Iterable = (),
+        after: Iterable = (),
+        **parts: str,
     ) -> list[tuple]:
-        """Run ``template`` with the grouped ``counts`` in place of ``{counts}``."""
+        """Run ``template`` with the grouped ``counts`` in place of ``{counts}``.
+
+        ``before`` and ``after`` are the parameters of the placeholders before and
+        after ``{counts}``; ``parts`` fill the template's other fields.
+        """
         sql, params = counts
+        sql = template.format(counts=sql, **_TABLES, **parts)
         with connections[self.queryset.db].cursor() as cursor:
-            cursor.execute(template.format(counts=sql, **_TABLES), [*before, *params, *after])
+            cursor.execute(sql, [*before, *params, *after])
             return cursor.fetchall()
 
     def _speaker_rows(self, selected: set[str], search: str) -> list[tuple[str, str, int]]:
@@ -268,20 +278,20 @@ class EntryFilterSet(django_filters.FilterSet):
         The selected are always there, so that they can be unticked.
         """
         counts = self._counts("speaker", Credit, "person_id")
+        parts = {"found": "", "marks": ", ".join(["%s"] * len(selected))}
         words = search_words(search)
         if words:
             found = Person.objects.all()
             for word in words:
                 found = found.filter(name_folded__contains=word)
-            found_sql, found_params = found.values("pk").query.sql_with_params()
-            sql = _FOUND_SPEAKERS_SQL.format(found=found_sql)
-            after = [*found_params, SPEAKER_FACET_LIMIT]
+            parts["found"], found_params = found.values("pk").query.sql_with_params()
+            sql, after = _FOUND_SPEAKERS_SQL, [*found_params, SPEAKER_FACET_LIMIT]
         else:
             sql, after = _TOP_SPEAKERS_SQL, [SPEAKER_FACET_LIMIT]
         if selected:
-            sql += _SELECTED_SPEAKERS_SQL.format(marks=", ".join(["%s"] * len(selected)))
+            sql += _SELECTED_SPEAKERS_SQL
             after += sorted(selected)
-        return self._fetch(sql, counts, after=after)
+        return self._fetch(sql, counts, after=after, **parts)
 
 
 # The facet queries: ``{counts}`` is the grouped count of the matching rows (see
@@ -327,17 +337,18 @@ JOIN {person} p ON p.id = top.value
 """
 # The people found by the facet's search (``{found}``), with their counts.
 _FOUND_SPEAKERS_SQL = """
-WITH counts AS ({{counts}})
+WITH counts AS ({counts})
 SELECT slug, name, n FROM (
     SELECT p.slug, p.name, COALESCE(c.n, 0) AS n
-    FROM {{person}} p LEFT JOIN counts c ON c.value = p.id
+    FROM {person} p LEFT JOIN counts c ON c.value = p.id
     WHERE p.id IN ({found})
     ORDER BY n DESC, p.id LIMIT %s
 ) found
 """
+# The selected people (``{marks}``: one placeholder each), with their counts.
 _SELECTED_SPEAKERS_SQL = """
 UNION
 SELECT p.slug, p.name, COALESCE(c.n, 0)
-FROM {{person}} p LEFT JOIN counts c ON c.value = p.id
+FROM {person} p LEFT JOIN counts c ON c.value = p.id
 WHERE p.slug IN ({marks})
 """
