@@ -1,9 +1,12 @@
 """The attendee pages: the explorer (HTML, htmx fragment and JSON) and the detail pages.
 
-The explorer is one view for three answers: the full page, the
+The explorer is one view for all its answers: the full page, the
 ``explorer/explore.html#results`` fragment for htmx requests (the same template,
-so the two cannot drift apart) and ``?format=json``. Every page lists its
-entries with the same few queries, whatever their number.
+so the two cannot drift apart), ``?format=json``, and two smaller fragments for
+htmx requests from inside the page: the next page's cards for "Load more"
+(``#result_page``) and the speaker list for the speaker facet's search box
+(``partials/facets.html#facet_values``). Every answer lists its entries with the
+same few queries, whatever their number.
 """
 
 from __future__ import annotations
