@@ -34,6 +34,8 @@ from .models import Credit, Day, Dish, Entry, Person, Place, Recap, Topic
 EXPLORE_TEMPLATE = "explorer/explore.html"
 # Cards per page of the explorer (HTML and JSON).
 PAGE_SIZE = 24
+# Cards on a speaker, topic, day or place page; the explorer has the rest.
+DETAIL_LIMIT = 60
 FORMATS = {"html", "json"}
 # The element ids whose htmx requests leave the search box alone: the search
 # box's own form (the filters) and the box itself.
@@ -371,12 +373,23 @@ def entry_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
     return TemplateResponse(request, "explorer/entry_page.html", context)
 
 
+def detail_entries(queryset: QuerySet[Entry]) -> dict:
+    """A detail page's cards: the first ``DETAIL_LIMIT``, and how many there are in all.
+
+    A prolific speaker or a broad topic of a large archive has thousands of
+    entries; the page shows the first ones and links to the explorer for the rest.
+    The count costs a query only when there are more than the page shows.
+    """
+    entries = list(card_entries(queryset)[: DETAIL_LIMIT + 1])
+    total = len(entries) if len(entries) <= DETAIL_LIMIT else queryset.count()
+    return {"entries": entries[:DETAIL_LIMIT], "total": total}
+
+
 def speaker_page(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
-    entries = card_entries(Entry.objects.filter(credits__person=person))
     context = {
         "person": person,
-        "entries": entries,
+        **detail_entries(Entry.objects.filter(credits__person=person)),
         "explore_url": explore_url({"speaker": [person.slug]}),
     }
     return TemplateResponse(request, "explorer/speaker_page.html", context)
@@ -384,10 +397,9 @@ def speaker_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    entries = card_entries(Entry.objects.filter(topics=topic))
     context = {
         "topic": topic,
-        "entries": entries,
+        **detail_entries(Entry.objects.filter(topics=topic)),
         "explore_url": explore_url({"topic": [topic.slug]}),
     }
     return TemplateResponse(request, "explorer/topic_page.html", context)
@@ -395,18 +407,20 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def day_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
     day = get_object_or_404(Day.objects.select_related("recap"), recap__slug=recap, slug=slug)
-    entries = card_entries(Entry.objects.filter(day=day))
-    context = {"day": day, "entries": entries, "explore_url": explore_url({"day": [day.slug]})}
+    context = {
+        "day": day,
+        **detail_entries(Entry.objects.filter(day=day)),
+        "explore_url": explore_url({"day": [day.slug]}),
+    }
     return TemplateResponse(request, "explorer/day_page.html", context)
 
 
 def place_page(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place, slug=slug)
     dishes_here = Dish.objects.filter(place=place).values("entry_id")
-    entries = card_entries(Entry.objects.filter(Q(place=place) | Q(pk__in=dishes_here)))
     context = {
         "place": place,
-        "entries": entries,
+        **detail_entries(Entry.objects.filter(Q(place=place) | Q(pk__in=dishes_here))),
         # The explorer has no place filter: its search covers place names.
         "explore_url": explore_url({"q": place.name}),
     }

@@ -9,6 +9,7 @@ from django.template import Context, Template
 
 from explorer.markdown import render_markdown
 from explorer.templatetags.explorer_tags import safe_url
+from explorer.views import DETAIL_LIMIT
 from tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +208,21 @@ def test_detail_page_cards_take_a_fixed_number_of_queries(
         client.get("/speakers/sarah-boyce/")
     with django_assert_max_num_queries(6):
         client.get("/recaps/djangocon-us-2024/days/day-1/")
+
+
+def test_a_detail_page_shows_its_first_entries_and_links_to_all(
+    client, conference, django_assert_max_num_queries
+):
+    for n in range(DETAIL_LIMIT + 5):
+        EntryFactory(day=conference.day1, title=f"More {n}", speakers=[conference.sarah])
+    total = DETAIL_LIMIT + 5 + 2  # and her keynote and panel
+
+    with django_assert_max_num_queries(7):  # one more: the count
+        html = page(client, "/speakers/sarah-boyce/")
+
+    assert html.count('<article class="card ') == DETAIL_LIMIT
+    assert f"{total} entries</h2>" in html
+    assert f'<a href="/?speaker=sarah-boyce">All {total} in the explorer</a>' in html
 
 
 # -- Markdown -----------------------------------------------------------------
