@@ -54,7 +54,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from neapolitan.views import CRUDView, Role
 
 from . import forms as curator_forms
-from . import history
+from . import history, search
 from .export import recap_to_data, recap_to_markdown
 from .filters import EntryFilterSet
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
@@ -369,7 +369,8 @@ class CuratorCRUDView(CRUDView):
 
     def save(self, form):
         self.history_mark(form.instance)
-        with transaction.atomic():
+        # Search documents are rebuilt once, not once per row saved.
+        with transaction.atomic(), search.deferred():
             self.object = curator_forms.save_together(
                 form, self.formsets, when=self.changed_at, user=self.request.user
             )
@@ -387,7 +388,7 @@ class CuratorCRUDView(CRUDView):
         self.object = self.get_object()
         name = str(self.object)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), search.deferred():
                 self.delete_object()
         except (models.ProtectedError, models.RestrictedError):
             context = self.get_context_data(deletion_refused=True)
@@ -670,7 +671,7 @@ class EntryPartView(CuratorCRUDView):
 
     def save(self, form):
         previous = form.initial.get("entry") if self.role == Role.UPDATE else None
-        with transaction.atomic():
+        with transaction.atomic(), search.deferred():
             super().save(form)
             history.touch_entries(
                 [previous, self.object.entry_id], when=self.changed_at, user=self.request.user

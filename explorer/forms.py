@@ -26,7 +26,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import history
+from . import history, search
 from .models import (
     Credit,
     CreditRole,
@@ -517,7 +517,8 @@ class InlineEntryEditor:
     def save(self, user) -> Entry:
         """Save everything as one new version of the entry (raises ``StaleEntry``)."""
         when = timezone.now()
-        with transaction.atomic():
+        # The entry's search document is rebuilt once, not once per row saved.
+        with transaction.atomic(), search.deferred():
             claim_version(self.entry, self.form.cleaned_data["version"])
             for formset in self.formsets:
                 formset.number_new_rows()

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.models import to_historic
 
+from . import search
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 
 #: Rows without a user closer than this belong to the same version (an import).
@@ -390,7 +391,7 @@ def revert_entry(entry: Entry, history_id: int, user: Any) -> Reverted:
     stamp = timezone.now()
     reason = REVERT_REASON.format(when=f"{timezone.localtime(when):%Y-%m-%d %H:%M:%S}")
     notes: list[str] = []
-    with transaction.atomic():
+    with transaction.atomic(), search.deferred():
         current = Entry.objects.select_for_update().get(pk=entry.pk)
         past = current.history.as_of(when)
         for name in ENTRY_FIELDS:

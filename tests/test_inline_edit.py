@@ -309,6 +309,30 @@ def test_a_valid_save_answers_the_updated_card_and_fresh_facets(curator, confere
     assert record.version == 2
 
 
+def test_a_save_rebuilds_the_search_document_once(curator, conference, monkeypatch):
+    """Not once per row saved (entry, each speaker's credit, the new speaker)."""
+    from explorer import search
+
+    calls = []
+    reindex = search.reindex_entries
+    monkeypatch.setattr(
+        search, "reindex_entries", lambda ids=None, **kw: calls.append(ids) or reindex(ids, **kw)
+    )
+    entry = conference.panel  # two speakers
+    data = open_form(curator, entry)
+    data[field(entry, "title")] = "Fellows, unplugged"
+    data[field(entry, "new_speaker")] = "Ada Lovelace"
+
+    assert post(curator, entry, data).status_code == 200
+
+    assert len(calls) == 1
+    assert client_search(curator, "unplugged lovelace") == ["Fellows, unplugged"]
+
+
+def client_search(client: Client, q: str) -> list[str]:
+    return [r["title"] for r in client.get("/", {"format": "json", "q": q}).json()["results"]]
+
+
 def test_facets_are_sent_only_to_the_explorer(curator, conference):
     entry = conference.orm
     data = open_form(curator, entry)
