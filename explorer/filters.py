@@ -23,7 +23,8 @@ from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Val
 from django.http import QueryDict
 
 from .models import Credit, Day, Entry, EntryKind, Person, Topic
-from .search import filter_entries, fold, search_words
+from .search import filter_entries, search_words
+from .text import fold
 
 SEARCH_MAX_LENGTH = 200
 # The speaker facet lists this many people (those with most entries) and the selected ones.
@@ -114,10 +115,6 @@ class Facet:
     values: list[FacetValue] = field(default_factory=list)
     # The speaker facet's own search (``speaker_q``): the names it was narrowed to.
     search: str = ""
-
-    @property
-    def selected(self) -> list[FacetValue]:
-        return [v for v in self.values if v.selected]
 
     def as_json(self) -> list[dict]:
         return [

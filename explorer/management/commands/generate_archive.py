@@ -34,7 +34,7 @@ from explorer.models import (
     SearchDocument,
     Topic,
 )
-from explorer.search import fold
+from explorer.text import fold
 
 SLUG_PREFIX = "generated-"
 BATCH = 2000
