@@ -24,9 +24,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
+from django.views.decorators.vary import vary_on_headers
 
 from .filters import SEARCH_MAX_LENGTH, EntryFilterSet, Facet, speaker_search
 from .models import Credit, Day, Dish, Entry, Person, Place, Recap, Topic
@@ -121,9 +121,7 @@ def _bad_request(request: HttpRequest, fmt: str, errors: dict[str, list[str]]) -
     if fmt == "json":
         return JsonResponse({"errors": errors}, status=400)
     context = {"errors": [m for messages in errors.values() for m in messages], "entries": []}
-    response = TemplateResponse(request, EXPLORE_TEMPLATE, context, status=400)
-    patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
-    return response
+    return TemplateResponse(request, EXPLORE_TEMPLATE, context, status=400)
 
 
 # What the explorer shows changes only when one of these tables does: the newest
@@ -202,7 +200,6 @@ def cached_by_etag(view):
         if hit := cache.get(key):
             content_type, body = hit
             response = HttpResponse(body, content_type=content_type)
-            patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
             return response
         response = view(request, *args, **kwargs)
 
@@ -260,6 +257,9 @@ class Page:
         return f"{reverse('explore')}?{query}" if query else reverse("explore")
 
 
+# Every answer depends on these headers (they pick the fragment), 304s and
+# cached answers included: the ETag covers them too (``explore_etag``).
+@vary_on_headers("HX-Request", "HX-Trigger", "HX-History-Restore-Request")
 @condition(etag_func=explore_etag)
 @cached_by_etag
 def explore(request: HttpRequest) -> HttpResponse:
@@ -280,9 +280,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     if fmt == "html" and htmx and htmx.trigger == SPEAKER_SEARCH_TRIGGER:
         # The speaker facet's own search box: just its list of people.
         context = {"facet": filterset.facet("speaker", speaker_q), "oob_status": True}
-        response = TemplateResponse(request, "partials/facets.html#facet_values", context)
-        patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
-        return response
+        return TemplateResponse(request, "partials/facets.html#facet_values", context)
 
     # "Load more" gets the next page's cards alone: of the facets it needs the total.
     load_more = fmt == "html" and htmx and htmx.trigger == LOAD_MORE_TRIGGER
@@ -293,9 +291,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     several_recaps = len({entry.recap_id for entry in entries}) > 1
     if load_more:
         context = {"entries": entries, "page": page, "several_recaps": several_recaps}
-        response = TemplateResponse(request, f"{EXPLORE_TEMPLATE}#result_page", context)
-        patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
-        return response
+        return TemplateResponse(request, f"{EXPLORE_TEMPLATE}#result_page", context)
 
     if fmt == "json":
         return JsonResponse(
@@ -329,9 +325,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         "recaps": Recap.objects.all(),
     }
     template = f"{EXPLORE_TEMPLATE}#results" if fragment else EXPLORE_TEMPLATE
-    response = TemplateResponse(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Trigger"])
-    return response
+    return TemplateResponse(request, template, context)
 
 
 # The site's mark (the header's logo square), so that browsers asking for an icon

@@ -147,3 +147,15 @@ def test_the_cache_can_be_turned_off(client, conference, settings):
     with CaptureQueriesContext(connection) as captured:
         client.get("/?format=json")
     assert len(captured) > 1
+
+
+def test_every_answer_varies_on_the_headers_that_pick_it(client, conference):
+    """Full page, fragment, cached fragment and 304 alike, so that no cache mixes them up."""
+    fresh = client.get("/?day=day-1", headers=HX)
+    cached = client.get("/?day=day-1", headers=HX)
+    not_modified = client.get("/?day=day-1", headers={**HX, "If-None-Match": fresh["ETag"]})
+
+    assert not_modified.status_code == 304
+    for response in (client.get("/"), fresh, cached, not_modified):
+        vary = {h.strip() for h in response["Vary"].split(",")}
+        assert {"HX-Request", "HX-Trigger", "HX-History-Restore-Request"} <= vary
