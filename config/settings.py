@@ -66,6 +66,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
+    # Faults (explorer.resilience): a POST cut off halfway is refused before any
+    # view reads it (400); an unavailable database is the 503 page, not a 500.
+    "explorer.resilience.WholeBodyMiddleware",
+    "explorer.resilience.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +125,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
             "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;"
         ),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # While the database is away, a request waits at most this long to connect
+    # before it is answered 503 (a refused connection fails at once); libpq's
+    # minimum is 2 s. A connect_timeout in DATABASE_URL wins.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
         **DATABASES["default"].get("OPTIONS", {}),
     }
 

@@ -4,6 +4,9 @@ from django.views.generic import RedirectView
 
 from explorer.health import healthz
 
+# An unavailable database raised outside a view is the 503 page too (explorer.resilience).
+handler500 = "explorer.resilience.server_error"
+
 urlpatterns = [
     # For load balancers: no trailing slash, exempt from the HTTPS redirect.
     path("healthz", healthz, name="healthz"),

@@ -5,7 +5,8 @@ It checks what every page needs, the database (``SELECT 1``) and the static file
 {...}}`` or 503 naming the check that failed. It reads no session and sets no
 cookie, is never cached, and is exempt from the HTTPS redirect
 (``SECURE_REDIRECT_EXEMPT``) so that a load balancer may call it over plain HTTP.
-Failures are logged; the answer says only which check failed, not why.
+Failures are logged (an unavailable database in one line, anything else with its
+traceback); the answer says only which check failed, not why.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+
+from .resilience import DATABASE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,10 @@ def run_checks() -> dict[str, str]:
     for name, check in CHECKS.items():
         try:
             check()
+        except DATABASE_UNAVAILABLE as error:
+            # An outage (a restart, a lost connection): expected now and then.
+            logger.error("Health check %r failed: %s", name, error)
+            results[name] = FAILED
         except Exception:
             logger.exception("Health check %r failed", name)
             results[name] = FAILED

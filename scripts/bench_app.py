@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import os
 
-from django.core.wsgi import get_wsgi_application
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from config.wsgi import application  # the site, as config.wsgi serves it
+
+__all__ = ["application"]
 
 
 def ceiling(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok\n", content_type="text/plain")
 
-
-application = get_wsgi_application()
 
 urlpatterns = [
     path("bench/ceiling/", ceiling),
