@@ -88,5 +88,15 @@ bench-smoke: install wrk
 loadtest: install
 	$(BIN)/python scripts/loadtest.py
 
+# Faults injected while readers and curators work (PostgreSQL restarted, a worker
+# killed mid-save, two app servers on one database, clients dropped halfway, SQLite
+# under concurrent writers), then the data checked. It starts a PostgreSQL cluster of
+# its own (needs PostgreSQL's server programs: apt-get install postgresql). Variables:
+# FAULTTEST_SECONDS (20 per fault), FAULTTEST_OUTAGE (3), FAULTTEST_READERS (8),
+# FAULTTEST_CURATORS (4), FAULTTEST_WORKERS (4), FAULTTEST_FAULTS (all), FAULTTEST_DIR.
+.PHONY: faulttest
+faulttest: install
+	$(BIN)/python scripts/faulttest.py
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .bench .pytest_cache .ruff_cache

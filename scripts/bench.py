@@ -117,20 +117,24 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving ``scripts/bench_app.py`` until stopped."""
+    """gunicorn serving ``scripts/bench_app.py`` until stopped (its errors in ``log``)."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(
+        self, env: dict[str, str], *, workers: int | None = None, log: Path | None = None
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log.open("ab") if log else None
         self.process = subprocess.Popen(
             [
                 PYTHON, "-m", "gunicorn", "scripts.bench_app:application",
                 "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(WORKERS),
+                "--workers", str(workers or WORKERS),
                 "--log-level", "warning",
             ],
             cwd=ROOT,
             env=env,
+            stderr=self.log,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and self.process.poll() is None:
@@ -143,14 +147,14 @@ class Server:
         self.stop()
         sys.exit("gunicorn did not start (no 200 from /healthz within 60 s)")
 
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
     def peak_rss_kib(self) -> int:
         """VmHWM of the master and its workers, summed."""
-        pids = [self.process.pid]
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        if children.exists():
-            pids += [int(pid) for pid in children.read_text().split()]
         total = 0
-        for pid in pids:
+        for pid in [self.process.pid, *self.worker_pids()]:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
@@ -166,6 +170,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.log:
+            self.log.close()
 
 
 def fetch(url: str, headers: dict[str, str]) -> bytes:
