@@ -5,40 +5,27 @@ Skipped unless ``wrk`` and ``gunicorn`` are installed.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.script_runs import needs_gunicorn, run_script
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("wrk") or not shutil.which("gunicorn", path=str(Path(sys.executable).parent)),
-    reason="needs wrk (apt-get install wrk) and gunicorn",
-)
+pytestmark = [
+    needs_gunicorn,
+    pytest.mark.skipif(not shutil.which("wrk"), reason="needs wrk (apt-get install wrk)"),
+]
 
 
 def test_bench_smoke_prints_one_table(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "BENCH_"))
-    }
-    env.update(BENCH_ENTRIES="200", BENCH_SECONDS="1", BENCH_WARMUP="0", BENCH_DIR=str(tmp_path))
-
-    result = subprocess.run(
-        [sys.executable, "scripts/bench.py"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = run_script(
+        "bench.py",
+        BENCH_ENTRIES="200",
+        BENCH_SECONDS="1",
+        BENCH_WARMUP="0",
+        BENCH_DIR=str(tmp_path),
     )
 
-    print(result.stdout)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(line.startswith("database | entries | URL") for line in lines)

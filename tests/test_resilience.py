@@ -14,13 +14,20 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import InterfaceError, OperationalError, connection
+from django.http import UnreadablePostError
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from config.settings import BASE_DIR
 from explorer.models import Entry, Topic
-from explorer.resilience import ClientDisconnected, WholeBody, require_whole_body
+from explorer.resilience import (
+    ClientDisconnected,
+    WholeBody,
+    WholeBodyMiddleware,
+    require_whole_body,
+)
 from tests.test_inline_edit import edit_url, open_form
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +68,16 @@ def test_explorer_page_is_the_503_page(client, conference, database_down, caplog
     assert "Database unavailable (GET /)" in record.getMessage()
     assert "port 5432" in record.getMessage()
     assert record.exc_info is None
+
+
+def test_503_page_needs_no_request_nor_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        html = render_to_string("503.html")
+
+    assert UNAVAILABLE in html
+    assert "<title>Briefly unavailable · Recap Explorer</title>" in html
+    assert "<script" not in html
+    assert "style=" not in html
 
 
 def test_htmx_fragment_is_a_503_too(client, conference, database_down):
@@ -263,6 +280,15 @@ def test_an_inline_save_cut_off_in_its_summary_saves_nothing(curator_client, con
     entry.refresh_from_db()
     assert entry.summary == "Where Django stands, and where it goes next."
     assert entry.history.count() == versions
+
+
+def test_a_body_read_short_by_a_view_is_a_400(rf):
+    # A view reading a body that is not form data (request.body) finds out there.
+    middleware = WholeBodyMiddleware(lambda request: None)
+    response = middleware.process_exception(rf.post("/"), UnreadablePostError("cut off"))
+
+    assert response.status_code == 400
+    assert middleware.process_exception(rf.post("/"), ValueError("a bug")) is None
 
 
 def test_whole_bodies_still_save(curator_client, conference):
