@@ -58,7 +58,6 @@ HX = {"HX-Request": "true"}
 SHARED_ENTRIES = 3  # edited by every curator: conflicts
 OWN_ENTRIES = 2  # per curator
 SPARE_ENTRIES = 2  # edited by nobody above, for a fault's own probes
-PAGE_SIZE = 24  # the explorer's first page (explorer.views.PAGE_SIZE)
 
 
 # -- PostgreSQL: reaching it, and saying precisely what is missing ----------------------
@@ -185,7 +184,6 @@ class Site:
     own: dict[str, list[int]]  # one curator's each
     spare: list[int]  # nobody's
     pages: dict[int, str]  # entry id -> its page's path
-    first_page: set[int]  # the entries on the explorer's first page
     # Each curator's browser, logged in once (sessions are in the database, so one
     # log-in serves every app server on it, and a log-in costs a password hash).
     browsers: dict[str, Visitor] = field(default_factory=dict)
@@ -209,7 +207,7 @@ def prepare_site(env: dict[str, str], prefix: str, curators: int) -> Site:
     for name in names:
         bench.manage(env, "createcurator", name, "--password-from-env", PASSWORD_VARIABLE)
     with Database(env["DATABASE_URL"]) as db:
-        # In the explorer's order (explorer.views.card_entries), so the first are on page 1.
+        # In the explorer's order (explorer.views.card_entries): the first are on page 1.
         rows = db.rows(
             "SELECT e.id, r.slug, e.slug FROM explorer_entry e"
             " JOIN explorer_recap r ON r.id = e.recap_id JOIN explorer_day d ON d.id = e.day_id"
@@ -233,7 +231,6 @@ def prepare_site(env: dict[str, str], prefix: str, curators: int) -> Site:
         own=own,
         spare=ids[used : used + SPARE_ENTRIES],
         pages={pk: f"/recaps/{recap}/{slug}/" for pk, recap, slug in rows},
-        first_page=set(ids[:PAGE_SIZE]),
     )
 
 

@@ -32,6 +32,7 @@ def test_faulttest_smoke_loses_nothing(tmp_path):
         FAULTTEST_OUTAGE="1",
         FAULTTEST_READERS="3",
         FAULTTEST_CURATORS="2",
+        FAULTTEST_WORKERS="2",
         FAULTTEST_DIR=str(tmp_path),
     )
 
