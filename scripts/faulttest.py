@@ -527,11 +527,12 @@ def worker_killed(ctx: Context) -> Report:
     # Each kill drops the one request its worker was serving: the save, or (when the
     # save was answered first) whatever the worker had taken on next.
     report = finish(report, ctx, site, since, marks, expected_transport=len(killer.kills))
-    written = sum(1 for k in cut if traffic.rows_complete(site.database_url, k["edit"]))
+    found = report.findings
     report.observed = (
         f"{len(killer.kills)} worker(s) killed mid-save, each replaced (longest"
-        f" {report.recovery or 0:.2f} s); {len(cut)} saves cut off: {written} written whole,"
-        f" {len(cut) - written} not at all, {len(report.findings.partial)} partly"
+        f" {report.recovery or 0:.2f} s); {len(tally.outcomes('unanswered'))} save(s) cut off:"
+        f" {found.written_unanswered} written whole, {found.absent_unanswered} not at all,"
+        f" {len(found.partial)} partly"
     )
     if missed:
         report.notes.append(

@@ -683,12 +683,6 @@ def rows_written(db: Database, edit: Edit) -> dict[str, int]:
     return found
 
 
-def rows_complete(url: str, edit: Edit) -> bool:
-    """Whether every row the save ``edit`` writes is in the database."""
-    with Database(url) as db:
-        return all(n == 1 for n in rows_written(db, edit).values())
-
-
 @dataclass
 class Findings:
     """What ``check_edits`` found, by kind; ``lost`` and ``partial`` are failures."""
