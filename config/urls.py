@@ -16,6 +16,6 @@ urlpatterns = [
     # Log in / log out pages, in the site's own templates (registration/*.html).
     path("accounts/", include("django.contrib.auth.urls")),
     # Curator CRUD screens (neapolitan); not namespaced, as neapolitan reverses plain names.
-    path("manage/", include("explorer.crud_urls")),
+    path("manage/", include("explorer.curation.urls")),
     path("", include("explorer.urls")),
 ]

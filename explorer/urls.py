@@ -5,7 +5,8 @@
 
 from django.urls import path
 
-from . import inline, views
+from . import views
+from .curation import inline
 
 urlpatterns = [
     path("", views.explore, name="explore"),

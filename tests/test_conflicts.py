@@ -10,7 +10,7 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from explorer.forms import EntryForm
+from explorer.curation.forms import EntryForm
 from explorer.models import Entry
 from tests.conftest import make_curator
 from tests.factories import DayFactory, EntryFactory, PersonFactory, RecapFactory, TopicFactory

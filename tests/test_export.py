@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from explorer.export import recap_to_data
+from explorer.curation.export import recap_to_data
 from explorer.markdown_import import parse_recap
 from explorer.models import Person, Place, Recap, Topic
 

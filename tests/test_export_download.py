@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from explorer.export import recap_to_data, recap_to_markdown
+from explorer.curation.export import recap_to_data, recap_to_markdown
 from explorer.models import Person, Place, Recap, Topic
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from explorer.history import mark
+from explorer.curation.history import mark
 from explorer.models import Credit, Entry, Link, Person
 from tests.factories import (
     DayFactory,

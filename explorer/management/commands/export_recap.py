@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from explorer.export import recap_to_data, recap_to_markdown
+from explorer.curation.export import recap_to_data, recap_to_markdown
 from explorer.models import Recap
 
 

@@ -40,12 +40,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from .crud import curator_required
-from .filters import EntryFilterSet, speaker_search
+from ..filters import EntryFilterSet, speaker_search
+from ..markdown import render_markdown
+from ..models import Entry
+from ..views import card_entries
 from .forms import STALE_MESSAGE, InlineEntryEditor, StaleEntry
-from .markdown import render_markdown
-from .models import Entry
-from .views import card_entries
+from .screens import curator_required
 
 PERMISSION = "explorer.change_entry"
 EDIT_TEMPLATE = "explorer/entry_edit_page.html"

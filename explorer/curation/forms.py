@@ -26,8 +26,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import history, search
-from .models import (
+from .. import search
+from ..models import (
     Credit,
     CreditRole,
     Day,
@@ -41,6 +41,7 @@ from .models import (
     Recap,
     Topic,
 )
+from . import history
 
 #: Why an entry form based on an older version of the entry is refused.
 STALE_MESSAGE = (

@@ -53,12 +53,13 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from neapolitan.views import CRUDView, Role
 
+from .. import search
+from ..filters import EntryFilterSet
+from ..models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
+from ..templatetags.explorer_tags import safe_url
 from . import forms as curator_forms
-from . import history, search
+from . import history
 from .export import recap_to_data, recap_to_markdown
-from .filters import EntryFilterSet
-from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
-from .templatetags.explorer_tags import safe_url
 
 ROLE_ACTIONS = {
     Role.LIST: "view",

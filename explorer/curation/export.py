@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from .models import Credit, Dish, Entry, Recap
-from .recap_data import (
+from ..models import Credit, Dish, Entry, Recap
+from ..recap_data import (
     CreditData,
     DayData,
     DishData,

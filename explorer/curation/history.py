@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.models import to_historic
 
-from . import search
-from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
+from .. import search
+from ..models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 
 #: Rows without a user closer than this belong to the same version (an import).
 WINDOW = dt.timedelta(seconds=5)

@@ -5,7 +5,7 @@ Not namespaced: neapolitan reverses plain names such as "entry-list".
 
 from django.urls import path
 
-from .crud import (
+from .screens import (
     CRUD_VIEWS,
     entry_history,
     entry_revert,

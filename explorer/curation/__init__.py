@@ -1,0 +1,1 @@
+"""The curator side of the explorer: everything a logged-in curator uses."""
