@@ -1,6 +1,6 @@
 """Inline editing on the explorer's cards, for curators (``explorer.change_entry``).
 
-Three URLs, each checking the permission in the view (``crud.curator_required``:
+Three URLs, each checking the permission in the view (``access.curator_required``:
 anonymous → the login page, by ``HX-Redirect`` for htmx; signed in without the
 permission → 403):
 
@@ -44,8 +44,8 @@ from ..filters import EntryFilterSet, speaker_search
 from ..markdown import render_markdown
 from ..models import Entry
 from ..views import card_entries
+from .access import curator_required
 from .forms import STALE_MESSAGE, InlineEntryEditor, StaleEntry
-from .screens import curator_required
 
 PERMISSION = "explorer.change_entry"
 EDIT_TEMPLATE = "explorer/entry_edit_page.html"

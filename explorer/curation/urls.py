@@ -5,14 +5,10 @@ Not namespaced: neapolitan reverses plain names such as "entry-list".
 
 from django.urls import path
 
-from .screens import (
-    CRUD_VIEWS,
-    entry_history,
-    entry_revert,
-    manage,
-    recap_export_json,
-    recap_export_markdown,
-)
+from .downloads import recap_export_json, recap_export_markdown
+from .history_views import entry_history, entry_revert
+from .index import manage
+from .screens import CRUD_VIEWS
 
 urlpatterns = [
     path("", manage, name="manage"),
