@@ -28,7 +28,7 @@ from explorer.resilience import (
     WholeBodyMiddleware,
     require_whole_body,
 )
-from tests.test_inline_edit import edit_url, open_form
+from tests.curation.test_inline_edit import edit_url, open_form
 
 pytestmark = pytest.mark.django_db
 

@@ -106,7 +106,7 @@ def test_an_invalid_edit_shows_its_errors_in_the_card(page, curator):
     editor.get_by_label("Summary").fill("Kept **input**.")
     editor.get_by_role("button", name="Save").click()
 
-    # The refused form is swapped in (answered 200 on purpose: see explorer.inline).
+    # The refused form is swapped in (answered 200 on purpose: see explorer.curation.inline).
     title = editor.get_by_label("Title")
     expect(editor.locator(".errorlist")).to_have_text("This field is required.")
     expect(editor.get_by_role("alert")).to_contain_text("Nothing was saved")

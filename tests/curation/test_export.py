@@ -13,7 +13,7 @@ from explorer.models import Person, Place, Recap, Topic
 
 pytestmark = pytest.mark.django_db
 
-BUNDLED = Path(__file__).resolve().parents[1] / "explorer" / "data" / "djangocon-us-2024.json"
+BUNDLED = Path(__file__).resolve().parents[2] / "explorer" / "data" / "djangocon-us-2024.json"
 
 
 def export(*args: str) -> str:

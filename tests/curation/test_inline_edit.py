@@ -1,4 +1,4 @@
-"""Curators editing an explorer card in place (explorer.inline), with the test client."""
+"""Curators editing an explorer card in place (explorer.curation.inline), with the test client."""
 
 from __future__ import annotations
 
@@ -506,7 +506,7 @@ def test_an_invalid_form_comes_back_with_errors_next_to_the_fields(curator, conf
 
     response = post(curator, entry, data, htmx=htmx)
 
-    # 200 on purpose (see explorer.inline): what tells it from a save is the answer.
+    # 200 on purpose (see explorer.curation.inline): what tells it from a save is the answer.
     assert response.status_code == 200
     assert "HX-Trigger" not in response
     assert response.template_name == (
