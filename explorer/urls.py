@@ -1,4 +1,7 @@
-"""The attendee pages, and the curators' inline editing of their cards (``explorer.inline``).
+"""The attendee pages, and the curators' inline editing of their cards.
+
+The inline editing views are ``explorer.curation.inline``; the curator screens
+have their own URLs (``explorer.curation.urls``, under /manage/).
 
 ``recap`` (a recap's own page) is left to the curator screens.
 """

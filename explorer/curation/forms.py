@@ -1,4 +1,4 @@
-"""Curator forms for the CRUD screens (see ``explorer.crud``) and the explorer's cards.
+"""Curator forms for the CRUD screens (``screens``) and the explorer's cards (``inline``).
 
 Slugs may be left empty: they are then made from the name (or title, or label).
 Choices that would be ambiguous on their own (a day, an entry) name their recap.
@@ -6,9 +6,9 @@ Choices that would be ambiguous on their own (a day, an entry) name their recap.
 Saving an entry is shared by both (``claim_version``, ``save_together``,
 ``refit_stale``): every save of an existing entry claims its next ``version``
 (a save based on an older one is refused), every history row of one save gets
-the same date and user (one version in ``explorer.history``), and a refused form
+the same date and user (one version in ``history``), and a refused form
 is shown again with the curator's input, fitted to the entry as saved now.
-``InlineEntryEditor`` is the smaller form of an explorer card (``explorer.inline``).
+``InlineEntryEditor`` is the smaller form of an explorer card.
 """
 
 from __future__ import annotations
