@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from explorer.importer import RecapParseError, parse_recap
 from explorer.markdown import render_markdown
-from explorer.markdown_import import RecapParseError, parse_recap
 from explorer.models import Entry, Link, Place
 
 # Bounded runs; no example database (.hypothesis/) in the work tree: a failure

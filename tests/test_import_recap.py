@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from explorer.markdown_import import parse_recap
+from explorer.importer import parse_recap
 from explorer.models import Credit, Day, Entry, Link, Person, Photo, Place, Recap
 from explorer.recap_data import RecapData
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from explorer.markdown_import import RecapParseError, parse_recap
-from explorer.markdown_import_text import fix_mojibake
+from explorer.importer import RecapParseError, parse_recap
+from explorer.importer.text import fix_mojibake
 from explorer.recap_data import EntryData, LinkData, RecapData, TopicData
 
 SHARED_RECAP = Path(__file__).resolve().parents[2] / "shared/recaps/djangocon-us-2024-recap.md"

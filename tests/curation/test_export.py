@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from explorer.curation.export import recap_to_data
-from explorer.markdown_import import parse_recap
+from explorer.importer import parse_recap
 from explorer.models import Person, Place, Recap, Topic
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, transaction
 
+from explorer.importer import RecapParseError, parse_recap
 from explorer.loading import LoadError, LoadReport, load_recap, refresh_planner_statistics
-from explorer.markdown_import import RecapParseError, parse_recap
 from explorer.models import Topic
 from explorer.recap_data import RecapData, RecapDataError, TopicData
 from explorer.vocabulary import DEFAULT_TOPICS
