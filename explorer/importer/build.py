@@ -57,7 +57,13 @@ from .parse import (
     parse_document,
     prose_texts,
 )
-from .people import best_speaker, panel_credits, people_affiliations, talk_by_credits
+from .people import (
+    best_speaker,
+    leader_credits,
+    panel_credits,
+    people_affiliations,
+    talk_by_credits,
+)
 from .structure import (
     Outline,
     Part,
@@ -75,7 +81,7 @@ from .text import (
     normalise,
     split_sentences,
 )
-from .words import FOOD_WORDS, MEAL_WORDS, TALK_KINDS
+from .words import FOOD_WORDS, MEAL_WORDS, TALK_KINDS, TIME_WORDS
 
 SUMMARY_LIMIT = 300
 DAY_SUMMARY_LIMIT = 600
@@ -147,7 +153,10 @@ def parse_recap(
 
 
 def _recap_name(title: str) -> str:
-    """ "DjangoCon US 2024 Recap" names the recap "DjangoCon US 2024"."""
+    """ "DjangoCon US 2024 Recap ✨" names the recap "DjangoCon US 2024"."""
+    title = title.strip()
+    while title and not (title[-1].isalnum() or title[-1] in ")]!?.'\u2019"):
+        title = title[:-1].rstrip()  # emoji and symbols after the name
     return (
         re.sub(r"\s*[-\u2013—:|]?\s*\brecap\s*$", "", title, flags=re.IGNORECASE).strip() or title
     )
@@ -387,7 +396,7 @@ class _Builder:
             name, url = link.text, link.url
             kind = place_kind(link, opening, food=food)
             evidence = [Evidence("place_link", 0, kind, f"{how}: {url}")]
-        elif food and _names_a_place(draft.title):
+        elif food and draft.source != "part" and _names_a_place(draft.title):
             name, url, kind = draft.title, "", place_kind_from_words(draft, food=True)
             evidence = [Evidence("place_heading", 0, kind, "the heading is a name, not a meal")]
         else:
@@ -408,7 +417,7 @@ def _names_a_place(title: str) -> bool:
     words = title.split()
     if not 1 <= len(words) <= 6 or not title[:1].isupper():
         return False
-    if any(contains_phrase(title, word) for word in (*MEAL_WORDS, "day", "night", "trip")):
+    if any(contains_phrase(title, word) for word in (*MEAL_WORDS, *TIME_WORDS)):
         return False
     capitalised = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
     return len(capitalised) >= max(1, len(words) - 2) and not any(
@@ -446,6 +455,8 @@ def _credit_names(
         for sentence in sentences:
             for name in talk_by_credits(sentence):
                 credits.append((name, "speaker", [Evidence("talk_by", 0, "speaker", sentence)]))
+            for name in leader_credits(sentence):
+                credits.append((name, "speaker", [Evidence("led_it", 0, "speaker", sentence)]))
     if kind in {"event", "panel"}:
         for sentence in sentences:
             for name, role in panel_credits(sentence):

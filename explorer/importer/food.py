@@ -37,6 +37,7 @@ _VENUE_BEFORE = re.compile(
 
 def centred_place(title: str, links: list[LinkInContext]) -> LinkInContext | None:
     """The linked place a section is about: named by its heading, or the one venue it opens with."""
+    links = [link for link in links if could_be_place_site(link.url)]
     for link in links:
         if _is_proper(link.text) and contains_phrase(title, link.text):
             return link

@@ -76,6 +76,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "heading_food_word": {"food": 6},  # ... a food word ("Dinner", "Coffee")
     "heading_sight_word": {"sight": 6},  # ... a sight word ("Gardens", "Museum")
     "heading_other_event_word": {"event": 2},  # a later cue word in the heading
+    "heading_ends_with_event_word": {"event": 3},  # the event word is the head noun: "X Social"
     "heading_other_food_word": {"food": 2},
     "heading_other_sight_word": {"sight": 2},
     "talk_group_heading": {"note": 2},  # "Talks", "More Talks": a list of talks, not one
@@ -84,9 +85,10 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "meeting_cue": {"note": 8},  # "I chatted with X", "X and I finally met"
     "speaker_cue": {"talk": 7},  # a person doing talk things: "Ryan Cheley defined ..."
     "opening_keynote_word": {"keynote": 4},  # "gave the opening keynote" (with talk evidence)
-    "opening_lightning_word": {"lightning-talk": 4},
+    "opening_lightning-talk_word": {"lightning-talk": 4},
     "opening_panel_word": {"panel": 3},
     "opening_event_word": {"event": 4},  # "a Django Social event took place at ..."
+    "ran_a_workshop": {"event": 8},  # "X taught a three hour tutorial", "we ran a workshop"
     "opening_food_words": {"food": 2.5},  # two or more food words in the opening
     # Links and captions.
     "talk_page_link": {"talk": 3},  # a conference talk/session page
@@ -99,7 +101,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "dish_captions": {"food": 2},  # captions that read as dishes
     "eating_verb": {"food": 2},  # "I ordered the gnocchi"
     "body_food_words": {"food": 1.5},  # three or more food words in the body
-    "body_sight_words": {"sight": 1.5},  # two or more sight words in the body
+    "body_sight_words": {"sight": 1.5},  # three or more sight words in the body
     "panel_credits": {"panel": 4},  # "Panelists A, B and host C"
     # What is left.
     "prior": {"note": 1},  # always: a section with no evidence is a note
@@ -225,7 +227,7 @@ def talk_group_heading(draft: Draft) -> Fired:
 
 
 def heading_speaker(draft: Draft) -> Fired:
-    if draft.heading_speakers:
+    if draft.heading_speakers and draft.source not in {"prose", "list"}:
         return [("heading_speaker", ", ".join(draft.heading_speakers))]
     return []
 
@@ -271,6 +273,19 @@ def heading_cue_words(draft: Draft) -> Fired:
     ]
 
 
+def heading_head_noun(draft: Draft) -> Fired:
+    """The heading's head noun (its last word before "at", "in", "with") is an event word.
+
+    "Saturday Night Social", "Newcomer Orientation": an event; "Django Social T-Shirt":
+    the shirt is the subject, not the social.
+    """
+    head = re.split(r"\s+(?:at|in|with|on|for|during|of)\s+", _without_exceptions(draft.title))[0]
+    words = re.findall(r"[\w'\u2019-]+", head.lower())
+    if words and (words[-1] in EVENT_WORDS or " ".join(words[-2:]) in EVENT_WORDS):
+        return [("heading_ends_with_event_word", words[-1])]
+    return []
+
+
 def _without_exceptions(text: str) -> str:
     for phrase in EVENT_WORD_EXCEPTIONS:
         text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
@@ -306,7 +321,7 @@ def opening_kind_words(draft: Draft) -> Fired:
     text = draft.first_prose
     fired = []
     if contains_phrase(text, "lightning talk"):
-        fired.append(("opening_lightning_word", "lightning talk"))
+        fired.append(("opening_lightning-talk_word", "lightning talk"))
     elif contains_phrase(text, "keynote"):
         fired.append(("opening_keynote_word", "keynote"))
     elif re.search(r"\bpanel(?:ists?|lists?)?\b", text, re.IGNORECASE):
@@ -320,6 +335,19 @@ def opening_event_word(draft: Draft) -> Fired:
     words = [w for w in phrases_in(_without_exceptions(draft.first_prose), EVENT_WORDS)]
     words = [w for w in words if w not in in_heading and w.rstrip("s") not in in_heading]
     return [("opening_event_word", words[0])] if words else []
+
+
+_WORKSHOP = re.compile(
+    r"\b(?:taught|teaches|led|leads|ran|runs|hosted|hosts|facilitated|organized|organised|"
+    r"gave|held|attended|joined)\s+(?:a|an|the|her|his|their|our)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:workshop|tutorial|hands-on session|training)s?\b",
+    re.IGNORECASE,
+)
+
+
+def ran_a_workshop(draft: Draft) -> Fired:
+    match = _WORKSHOP.search(draft.first_prose)
+    return [("ran_a_workshop", match.group())] if match else []
 
 
 def opening_food_words(draft: Draft) -> Fired:
@@ -400,7 +428,7 @@ def body_words(draft: Draft) -> Fired:
     if len(food) >= 3:
         fired.append(("body_food_words", ", ".join(food[:5])))
     sights = phrases_in(body, SIGHT_WORDS)
-    if len(sights) >= 2:
+    if len(sights) >= 3:
         fired.append(("body_sight_words", ", ".join(sights[:5])))
     return fired
 
@@ -426,11 +454,13 @@ FEATURES: tuple[Feature, ...] = (
     inherited_kind,
     meeting_heading,
     heading_cue_words,
+    heading_head_noun,
     talk_group_heading,
     lightning_cue,
     meeting_cue,
     speaker_in_opening,
     opening_event_word,
+    ran_a_workshop,
     opening_food_words,
     talk_links,
     profile_link_in_opening,

@@ -32,8 +32,7 @@ SLIDE_HOSTS = ("speakerdeck.com", "slideshare.net", "slides.com")
 NOT_PLACE_HOSTS = (
     *VIDEO_HOSTS, *SLIDE_HOSTS, "wikipedia.org", "medium.com", "dev.to", "docs.google.com",
     "pypi.org", "readthedocs.io", "readthedocs.org", "djangoproject.com", "python.org",
-    "amazon.com", "goo.gl", "bit.ly", "linktr.ee", "gist.github.com", "atlasobscura.com",
-    "yelp.com", "tripadvisor.com", "google.com", "maps.app.goo.gl",
+    "amazon.com", "bit.ly", "linktr.ee", "gist.github.com",
 )  # fmt: skip
 _VALIDATE = URLValidator(schemes=["http", "https"])
 FILE_EXTENSIONS = ("html", "htm", "md", "markdown", "png", "jpg", "jpeg", "gif", "pdf", "txt")

@@ -59,6 +59,25 @@ def given_names() -> frozenset[str]:
     return frozenset(name for name in names if name.isalpha() or "-" in name)
 
 
+@cache
+def surnames() -> frozenset[str]:
+    """Every family name in Faker's person providers, folded."""
+    import faker.providers.person as person_providers
+
+    names: set[str] = set()
+    for module_info in pkgutil.iter_modules(person_providers.__path__):
+        module = importlib.import_module(f"{person_providers.__name__}.{module_info.name}")
+        provider = getattr(module, "Provider", None)
+        value = vars(provider).get("last_names") if provider else None
+        if isinstance(value, dict | list | tuple | set | frozenset):
+            names.update(fold(str(name)) for name in value)
+    return frozenset(names)
+
+
+def is_surname(word: str) -> bool:
+    return fold(word.strip(_TRAILING)) in surnames()
+
+
 def is_given_name(word: str) -> bool:
     """Whether ``word`` is a known given name ("Sarah", "Álvaro", "Kojo")."""
     return fold(word.strip(_TRAILING)) in given_names()
@@ -135,11 +154,18 @@ def is_name_word(word: str) -> bool:
 
 
 def is_organisation(words: list[str]) -> bool:
-    """A capitalised phrase that names an organisation, event or place, not a person."""
+    """A capitalised phrase that names an organisation, event or place, not a person.
+
+    Its last word is an organisation or place word ("Center", "Devs"), or any word is
+    a brand ("Django", "PyCon"); but a given name followed by a family name that is
+    also such a word ("Helen Park", "Ruth Hall") is a person.
+    """
     lowered = [word.lower() for word in words]
-    return bool(lowered) and (
-        lowered[-1] in ORGANISATION_WORDS or any(word in ORGANISATION_ANYWHERE for word in lowered)
-    )
+    if not lowered or any(word in ORGANISATION_ANYWHERE for word in lowered):
+        return bool(lowered)
+    if lowered[-1] not in ORGANISATION_WORDS:
+        return False
+    return not (len(words) == 2 and is_given_name(words[0]) and is_surname(words[-1]))
 
 
 def mentions_in(sentence: str) -> tuple[Mention, ...]:

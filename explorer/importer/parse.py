@@ -174,7 +174,9 @@ def _build_sections(tokens: list[Token], document: Document, base_url: str) -> N
             block = Block(kind, lines, depth=list_depth)
             if block.is_navigation:
                 _harvest_anchors(block, anchors)
-            elif block.segments:
+                continue
+            block = _without_navigation(block)
+            if block.segments:
                 stack[-1].blocks.append(block)
         # html_block tokens (comments hiding unpublished content) are skipped.
 
@@ -192,6 +194,24 @@ def _open_section(stack: list[Section], level: int, lines: list[list[Segment]]) 
     stack.append(section)
 
 
+def _without_navigation(block: Block) -> Block:
+    """The block less its "back to top" links and the arrows around them."""
+    if not any(s.kind == "link" and _is_navigation_link(s) for s in block.segments):
+        return block
+    lines = []
+    for line in block.lines:
+        kept = [s for s in line if not (s.kind == "link" and _is_navigation_link(s))]
+        while kept and kept[-1].kind in {"text", "mark"} and _symbols_only(kept[-1].text):
+            kept.pop()
+        if kept:
+            lines.append(kept)
+    return Block(block.kind, lines, block.depth)
+
+
+def _is_navigation_link(link: Segment) -> bool:
+    return link.url.startswith("#") and _navigation_text(link.text)
+
+
 def _harvest_anchors(block: Block, anchors: dict[str, str]) -> None:
     for link in block.links:
         key = normalise(link.text)
@@ -206,6 +226,8 @@ def _drop_contents_sections(section: Section, anchors: dict[str, str]) -> None:
         if normalise(child.title) in {normalise(t) for t in CONTENTS_HEADINGS}:
             for block in (b for s in child.walk() for b in s.blocks):
                 _harvest_anchors(block, anchors)
+            # Prose written under the contents (an intro) belongs to the post, not to them.
+            section.blocks += [b for b in child.blocks if b.kind != "heading"]
         else:
             _drop_contents_sections(child, anchors)
             kept.append(child)

@@ -307,7 +307,7 @@ def talk_by_credits(sentence: str) -> list[str]:
     """Names after "keynote by", "talk by", "presentation by" (role titles allowed between)."""
     names = []
     for match in re.finditer(
-        rf"\b(?:{'|'.join(TALK_WORDS)})\s+(?:given\s+|delivered\s+)?by\s+",
+        rf"\b(?:{'|'.join(TALK_WORDS)})\s+(?:(?:given|delivered|led|taught|run)\s+)?by\s+",
         sentence,
         re.IGNORECASE,
     ):
@@ -316,3 +316,19 @@ def talk_by_credits(sentence: str) -> list[str]:
                 names.append(mention.name)
                 break
     return names
+
+
+_LEADS = re.compile(
+    r"^\s*(?:taught|teaches|led|leads|ran|runs|facilitated|gave|presented)\s+"
+    r"(?:a|an|the|her|his|their)\s+(?:[\w-]+\s+){0,3}(?:workshop|tutorial|training)s?\b",
+    re.IGNORECASE,
+)
+
+
+def leader_credits(sentence: str) -> list[str]:
+    """The people who taught or led a workshop: "Marisol Ortega taught a three hour tutorial"."""
+    return [
+        mention.name
+        for mention in mentions_in(sentence)
+        if _LEADS.match(sentence[mention.end :].removeprefix("'s"))
+    ]

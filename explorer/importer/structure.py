@@ -161,6 +161,10 @@ def read_heading(heading: str, blocks: list[Block], people: PeopleIndex) -> Head
     found = speaker_split(heading, body, profiles)
     if found:
         return HeadingReading(found[1], None, [found[0]], [_named(found[0], "beside the title")])
+    owner = talk_owner(heading, body, profiles, people)
+    if owner:
+        evidence = [_named(owner, "the heading names their talk")]
+        return HeadingReading(heading, None, [owner], evidence)
     names = heading_people(heading, body, profiles, people)
     if names:
         title = talk_title_in(blocks) or heading
@@ -232,6 +236,25 @@ def heading_people(heading: str, body: str, profiles: set[str], people: PeopleIn
             local.add(mention.name, given=mention.given)
     resolved = [local.resolve(piece) or people.resolve(piece) for piece in pieces]
     return [name for name in resolved if name] if all(resolved) else []
+
+
+_OWNER = re.compile(
+    r"^(?P<name>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s\s+"
+    r"(?:(?:opening|closing|lightning|keynote)\s+)?(?:talk|keynote|presentation|lightning talk)\b",
+    re.IGNORECASE,
+)
+
+
+def talk_owner(heading: str, body: str, profiles: set[str], people: PeopleIndex) -> str:
+    """The speaker in "Kenji's Talk on Time Zones" or "Ada Lovelace's Keynote" ("" if none)."""
+    match = _OWNER.match(heading.strip())
+    if not match or not match["name"][0].isupper():
+        return ""
+    name = match["name"]
+    if len(name.split()) == 1:
+        return people.resolve(name) or ""
+    full = exact_name(name)
+    return full if full and (full in profiles or _named_in(full, body, profiles)) else ""
 
 
 def _named_in(name: str, body: str, profiles: set[str]) -> bool:
@@ -536,7 +559,7 @@ def section_drafts(
     own = list(section.blocks)
     parent = _draft(section.title, list(own), people, inherited)
     parent_kind = decide_kind(parent).kind
-    inner = parent_kind if parent_kind in TALK_KINDS else group_kind(section.title) or inherited
+    inner = group_kind(section.title) or (parent_kind if parent_kind in TALK_KINDS else inherited)
     subs: list[Draft] = []
     for child in section.children:
         blocks = flatten(child)

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, transaction
 
-from explorer.importer import RecapParseError, parse_recap
+from explorer.importer import Explanation, RecapParseError, read_recap
+from explorer.importer.explain import explanation_lines, unsure_lines
 from explorer.loading import LoadError, LoadReport, load_recap, refresh_planner_statistics
 from explorer.models import Topic
 from explorer.recap_data import RecapData, RecapDataError, TopicData
@@ -48,6 +49,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--source-url", default="", help="Where the recap is published (Markdown only)."
         )
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help=(
+                "Markdown only: print, per entry, its kind, speakers, place and dishes with the "
+                "evidence that decided each, and the runner-up kind with its score."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -55,11 +64,12 @@ class Command(BaseCommand):
         as_json = options["format"] == "json" or (
             options["format"] == "auto" and path.suffix.lower() == ".json"
         )
+        explanation: Explanation | None = None
         try:
             if as_json:
                 data = RecapData.from_dict(_parse_json(text, path))
             else:
-                data = parse_recap(
+                data, explanation = read_recap(
                     text,
                     topics=topic_vocabulary(),
                     source_url=options["source_url"],
@@ -67,6 +77,11 @@ class Command(BaseCommand):
                 )
         except (RecapParseError, RecapDataError) as error:
             raise CommandError(f"{path} cannot be imported: {_sentence(error)}") from error
+        if explanation is not None:
+            lines = explanation_lines(explanation) if options["explain"] else []
+            lines += unsure_lines(explanation, detailed=not options["explain"])
+            for line in lines:
+                self.stdout.write(self.style.WARNING(line) if line.startswith("!") else line)
 
         try:
             with transaction.atomic():
