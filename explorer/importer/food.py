@@ -118,7 +118,9 @@ def dishes_in_caption(caption: str, avoid: list[str]) -> list[tuple[str, str]]:
             continue
         if re.search(r"\b(?:photo|pic|credit)\b", part, re.IGNORECASE):
             continue
-        name, _, description = part.partition(",")
+        head = part.split(",", 1)[0]
+        separator = ":" if ":" in head else ","
+        name, _, description = part.partition(separator)
         dishes.append((name.strip(), description.strip()))
     return dishes
 

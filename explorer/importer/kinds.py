@@ -279,7 +279,9 @@ def heading_head_noun(draft: Draft) -> Fired:
     "Saturday Night Social", "Newcomer Orientation": an event; "Django Social T-Shirt":
     the shirt is the subject, not the social.
     """
-    head = re.split(r"\s+(?:at|in|with|on|for|during|of)\s+", _without_exceptions(draft.title))[0]
+    head = re.split(
+        r"\s+(?:at|in|with|on|for|during|of|to|from)\s+", _without_exceptions(draft.title)
+    )[0]
     words = re.findall(r"[\w'\u2019-]+", head.lower())
     if words and (words[-1] in EVENT_WORDS or " ".join(words[-2:]) in EVENT_WORDS):
         return [("heading_ends_with_event_word", words[-1])]

@@ -144,9 +144,12 @@ def meeting_phrase(sentence: str) -> re.Match[str] | None:
 
 
 _MEETING_VERBS = "|".join(re.escape(v) for v in sorted(MEETING_VERBS, key=len, reverse=True))
+_ADVERB = r"(?:finally\s+|also\s+|briefly\s+|then\s+|quickly\s+|even\s+)?"
+# "X and I met", or "I chatted with (co-creator) Jib": the verb, then a name within four words.
 _MEETING = re.compile(
-    rf"\b(?:I|[Ww]e|and I|and me)\s+(?:finally\s+|also\s+|briefly\s+|then\s+)?"
-    rf"(?:{_MEETING_VERBS})\b"
+    rf"\band (?:I|me)\s+{_ADVERB}(?:{_MEETING_VERBS})\b"
+    rf"|\b(?:I|[Ww]e)\s+{_ADVERB}(?:{_MEETING_VERBS})"
+    r"(?:\s+(?:up\s+)?(?:with|to|next\s+to))?\s+(?:[a-z][\w-]*\s+){0,3}[A-Z]"
 )
 
 

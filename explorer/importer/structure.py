@@ -23,9 +23,9 @@ from explorer.text import person_key
 from .dates import day_likeness
 from .evidence import Evidence
 from .kinds import Draft, decide_kind, group_kind, is_talk_group, split_kind_prefix
-from .links import is_profile_url, is_talk_page_url, is_video_url
+from .links import could_be_place_site, is_profile_url, is_talk_page_url, is_video_url
 from .names import PeopleIndex, exact_name, is_given_name, mentions_in, names_in_phrase
-from .parse import Block, Section, Segment, has_content, is_prose
+from .parse import Block, Section, Segment, external_links, has_content, is_prose
 from .people import SPEAKING_VERBS, following_word, meeting_phrase
 from .text import contains_phrase, split_sentences
 from .words import BEING_VERBS, CREDIT_WORDS, HEADING_TALK_WORDS, PRONOUNS, TALK_KINDS
@@ -165,7 +165,7 @@ def read_heading(heading: str, blocks: list[Block], people: PeopleIndex) -> Head
     if owner:
         evidence = [_named(owner, "the heading names their talk")]
         return HeadingReading(heading, None, [owner], evidence)
-    names = heading_people(heading, body, profiles, people)
+    names = heading_people(heading, body, profiles, people, external_links(blocks))
     if names:
         title = talk_title_in(blocks) or heading
         evidence = [_named(name, "the heading is made of names") for name in names]
@@ -207,12 +207,25 @@ def is_confirmed_person(name: str, body: str, profiles: set[str] | None = None) 
     return False
 
 
-def heading_people(heading: str, body: str, profiles: set[str], people: PeopleIndex) -> list[str]:
+def _links_a_place(heading: str, links: list[Segment]) -> bool:
+    key = person_key(heading)
+    return any(person_key(link.text) == key and could_be_place_site(link.url) for link in links)
+
+
+def heading_people(
+    heading: str,
+    body: str,
+    profiles: set[str],
+    people: PeopleIndex,
+    body_links: list[Segment] | None = None,
+) -> list[str]:
     """The speakers of a heading made of people's names ("Ada Lovelace Keynote", "Ana and Luis").
 
     Every name must be a person: linked to a profile, or a known given name that the
     body names again; a first name alone must stand for one person the recap names.
     """
+    if re.search(r"['\u2019]s\s*$", heading) or _links_a_place(heading, body_links or []):
+        return []  # "Lou Malnati's", "[Queeny's](…)": a place named after a person
     text = re.sub(r"['\u2019]s\b", "", heading)
     for word in sorted(_KIND_WORDS, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", text, flags=re.IGNORECASE)

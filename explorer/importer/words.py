@@ -43,7 +43,8 @@ EVENT_WORDS = (
     "parade", "concert", "orientation", "workshop", "workshops", "tutorial", "tutorials",
     "open space", "open spaces", "auction", "fun run", "5k", "registration", "check-in", "booth",
     "expo", "job fair", "poster session", "posters", "ceremony", "quiz", "games", "dance",
-    "photo walk", "walking tour", "volunteering",
+    "photo walk", "walking tour", "volunteering", "opening", "welcome", "opening remarks",
+    "closing remarks", "kickoff", "kick-off",
 )
 # Phrases that hold an event word but are not events.
 EVENT_WORD_EXCEPTIONS = ("social media", "social network", "social networks", "social justice")
@@ -65,7 +66,8 @@ SIGHT_WORDS = (
     "monument", "landmark", "lake", "beach", "trail", "cathedral", "castle", "zoo", "aquarium",
     "waterfront", "harbor", "harbour", "river", "mountain", "hike", "statue", "gallery", "library",
     "temple", "church", "plaza", "square", "neighborhood", "neighbourhood", "mural", "murals",
-    "architecture", "sunset", "sunrise",
+    "architecture", "sunset", "sunrise", "cable car", "gondola", "ferry", "boat tour", "lookout",
+    "viewpoint", "hiking", "waterfall", "national park",
 )
 # Verbs that tell of eating or drinking something ("I ordered the gnocchi").
 EATING_VERBS = (
