@@ -203,7 +203,7 @@ def table(rows: list[tuple[str, Tally]], first: str) -> str:
         for measure in MEASURES:
             value = tally.score(measure)
             cells.append(
-                "–"
+                "n/a"
                 if value is None
                 else f"{value:.0%} ({tally.right[measure]}/{tally.total[measure]})"
             )
