@@ -59,6 +59,7 @@ from .parse import (
 )
 from .people import (
     best_speaker,
+    co_speakers,
     leader_credits,
     panel_credits,
     people_affiliations,
@@ -468,6 +469,11 @@ def _credit_names(
         )
         if speaker:
             credits.append((speaker.name, speaker_role, speaker.evidence))
+            for sentence in (s for p in prose_texts(draft.blocks)[:3] for s in split_sentences(p)):
+                for group in co_speakers(sentence):
+                    if speaker.name in group:
+                        why = [Evidence("named_with_the_speaker", 0, "speaker", sentence[:120])]
+                        credits += [(n, speaker_role, why) for n in group if n != speaker.name]
     return credits
 
 

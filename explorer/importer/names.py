@@ -55,8 +55,12 @@ def given_names() -> frozenset[str]:
         for attribute in ("first_names", "first_names_male", "first_names_female"):
             value = vars(provider).get(attribute) if provider else None
             if isinstance(value, dict | list | tuple | set | frozenset):
-                names.update(fold(str(name)) for name in value)
+                names.update(_fold_name(str(name)) for name in value)
     return frozenset(name for name in names if name.isalpha() or "-" in name)
+
+
+def _fold_name(name: str) -> str:
+    return name.lower() if name.isascii() else fold(name)
 
 
 @cache
@@ -70,17 +74,17 @@ def surnames() -> frozenset[str]:
         provider = getattr(module, "Provider", None)
         value = vars(provider).get("last_names") if provider else None
         if isinstance(value, dict | list | tuple | set | frozenset):
-            names.update(fold(str(name)) for name in value)
+            names.update(_fold_name(str(name)) for name in value)
     return frozenset(names)
 
 
 def is_surname(word: str) -> bool:
-    return fold(word.strip(_TRAILING)) in surnames()
+    return _fold_name(word.strip(_TRAILING)) in surnames()
 
 
 def is_given_name(word: str) -> bool:
     """Whether ``word`` is a known given name ("Sarah", "Álvaro", "Kojo")."""
-    return fold(word.strip(_TRAILING)) in given_names()
+    return _fold_name(word.strip(_TRAILING)) in given_names()
 
 
 @cache

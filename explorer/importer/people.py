@@ -335,3 +335,24 @@ def leader_credits(sentence: str) -> list[str]:
         for mention in mentions_in(sentence)
         if _LEADS.match(sentence[mention.end :].removeprefix("'s"))
     ]
+
+
+def co_speakers(sentence: str) -> list[list[str]]:
+    """People named together as the subject of a talk: "Ana Souza and Luis Prado gave a talk"."""
+    mentions = mentions_in(sentence)
+    groups: list[list[Mention]] = []
+    for mention in mentions:
+        if groups:
+            between = sentence[groups[-1][-1].end : mention.start]
+            if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)", between.lstrip("'\u2019s")):
+                groups[-1].append(mention)
+                continue
+        groups.append([mention])
+    found = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        verb = following_word(sentence, group[-1].end)
+        if verb in SPEAKING_VERBS or verb in {"co-presented", "presented", "teamed", "paired"}:
+            found.append([mention.name for mention in group])
+    return found

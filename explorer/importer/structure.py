@@ -150,6 +150,11 @@ def read_heading(heading: str, blocks: list[Block], people: PeopleIndex) -> Head
     body = " ".join(block.text for block in blocks)
     profiles = profile_names(blocks)
     prefix_kind, rest = split_kind_prefix(heading)
+    bare_kind = kind_only(heading)
+    if bare_kind:
+        title = talk_title_in(blocks) or heading
+        how = "the talk the body links" if title != heading else "the heading"
+        return HeadingReading(title, bare_kind, [], [Evidence("title", 0, "title", how)])
     if prefix_kind:
         name = exact_name(rest)
         if name and is_confirmed_person(name, body, profiles):
@@ -171,6 +176,22 @@ def read_heading(heading: str, blocks: list[Block], people: PeopleIndex) -> Head
         evidence = [_named(name, "the heading is made of names") for name in names]
         return HeadingReading(title, None, names, evidence)
     return HeadingReading(heading)
+
+
+_ONLY_KIND = re.compile(
+    r"^(?:(?:the|my|a|day\s+\w+|first|second|third|final|opening|closing|morning|afternoon|"
+    r"evening)\s+)*(?P<kind>keynote|lightning talk|panel(?: discussion)?|talk)$",
+    re.IGNORECASE,
+)
+
+
+def kind_only(heading: str) -> str | None:
+    """The kind a heading names and nothing else ("Keynote", "Opening Keynote", "Day 2 Keynote")."""
+    match = _ONLY_KIND.match(" ".join(re.sub(r"[^\w\s'-]", " ", heading).split()))
+    if not match:
+        return None
+    word = match["kind"].lower()
+    return {"lightning talk": "lightning-talk", "panel discussion": "panel"}.get(word, word)
 
 
 def _named(name: str, how: str) -> Evidence:
@@ -204,6 +225,10 @@ def is_confirmed_person(name: str, body: str, profiles: set[str] | None = None) 
     for match in re.finditer(rf"\b(?:{re.escape(name)}|{re.escape(first)})\b", body):
         if following_word(body, match.end()) in (*SPEAKING_VERBS, *BEING_VERBS):
             return True
+        if re.match(
+            r"['\u2019]s\s+(?:\w+\s+)?(?:talk|keynote|presentation|slides)\b", body[match.end() :]
+        ):
+            return True  # "Ada's talk", "Ada's opening keynote"
     return False
 
 
@@ -591,12 +616,22 @@ def section_drafts(
     single_talk = parent.prefix_kind or parent.heading_speakers
     if group or not single_talk:
         talks, rest = extract_talks(own, people, author, inherited=inner)
-        if talks and (group or len(talks) >= 2):
+        if talks and (group or (len(talks) >= 2 and not _is_one_talk(section.title, rest, people))):
             subs = talks + subs
             own = rest
     if subs and not _keeps_own_entry(own):
         return subs
     return [_draft(section.title, own, people, inherited), *subs]
+
+
+def _is_one_talk(heading: str, rest: list[Block], people: PeopleIndex) -> bool:
+    """What is left after taking the talks out is itself a talk someone gave.
+
+    Then the "talks" were the references of that talk (a reading list), not talks.
+    """
+    remainder = _draft(heading, rest, people, None)
+    fired = {e.feature for e in decide_kind(remainder).evidence}
+    return bool(fired & {"speaker_cue", "lightning_cue", "heading_speaker"})
 
 
 def _keeps_own_entry(blocks: list[Block]) -> bool:
