@@ -357,8 +357,13 @@ def _title_like_text(text: str) -> bool:
         len(plain.split()) >= 1
         and len(plain) >= 3
         and plain.lower() not in _GENERIC_LINK_TEXTS
-        and not exact_name(plain)
+        and not _looks_like_person(plain)
     )
+
+
+def _looks_like_person(text: str) -> bool:
+    name = exact_name(text)
+    return bool(name) and is_given_name(name.split()[0])
 
 
 def _is_quoted(segments: list[Segment], index: int) -> bool:
@@ -416,9 +421,10 @@ def talk_mentions(block: Block, people: PeopleIndex, author: str = "") -> list[T
         by_follows = bool(re.match(r"[\s,\"”\u2019']*(?:by|from|with)\s", after))
         quoted = _is_quoted(segments, index)
         talk_page = is_talk_page_url(segment.url)
-        if not (quoted or talk_page or (block.kind == "item" and by_follows)):
+        beside = block.kind == "item" and _name_beside(text, start, end, spans)
+        if not (quoted or talk_page or (block.kind == "item" and by_follows) or beside):
             continue
-        if is_video_url(segment.url) and not quoted:
+        if is_video_url(segment.url) and not (quoted or beside):
             continue
         s_start, s_end = _sentence_at(text, start)
         sentence = text[s_start:s_end]
@@ -440,7 +446,74 @@ def talk_mentions(block: Block, people: PeopleIndex, author: str = "") -> list[T
         quoted_title = _quoted_item(block.text, people, author)
         if quoted_title:
             found.append(quoted_title)
+    if not found and block.kind == "paragraph":
+        found += _quoted_titles(text, people, author)
     return found
+
+
+_SEPARATOR = r"\s*(?:[-\u2013—:|]|\()\s*"
+
+
+def _name_beside(text: str, start: int, end: int, spans: list[tuple[Segment, int, int]]) -> bool:
+    """A list item "Ada Lovelace: [Title](…)" or "[Title](…) - [Ada](profile)"."""
+    before, after = text[:start], text[end:]
+    for segment, s_start, _ in spans:
+        if segment.kind == "link" and is_profile_url(segment.url):
+            if s_start >= end and re.fullmatch(_SEPARATOR, text[end:s_start]):
+                return True
+            if s_start < start and re.fullmatch(
+                _SEPARATOR, text[s_start + len(segment.text) : start]
+            ):
+                return True
+    lead = re.fullmatch(rf"\s*(?P<name>[^:\-\u2013—|(]+?){_SEPARATOR}", before)
+    trail = re.match(rf"{_SEPARATOR}(?P<name>[^,;()]+?)\)?\s*$", after)
+    for match in (lead, trail):
+        name = exact_name(match["name"]) if match else None
+        if name and is_given_name(name.split()[0]):
+            return True
+    return False
+
+
+_QUOTED = re.compile(r"[\"“](?P<title>[^\"“”]{4,120}?)[,.]?[\"”]")
+
+
+def _quoted_titles(text: str, people: PeopleIndex, author: str) -> list[TalkMention]:
+    """Unlinked titles in quotes, with a speaker in the same sentence.
+
+    ``In "Postgres for the Curious," Maya Chen explained ...``. Only a title in
+    title case counts: quotations ("Given enough eyeballs, ...") are sentences.
+    """
+    found = []
+    for match in _QUOTED.finditer(text):
+        title = clean_title(match["title"])
+        if not _title_cased(title):
+            continue
+        s_start, s_end = _sentence_at(text, match.start())
+        sentence = text[s_start:s_end]
+        if meeting_phrase(sentence):
+            continue
+        offset = match.start() - s_start
+        names = []
+        for mention in mentions_in(sentence):
+            if offset <= mention.start < offset + len(match.group()):
+                continue
+            verb = following_word(sentence, mention.end)
+            by = re.search(r"\bby\s*$", sentence[: mention.start])
+            the_author = author and _same_person(mention.name, author)
+            if (verb in SPEAKING_VERBS or by) and not the_author:
+                names.append(people.resolve(mention.name) or mention.name)
+        if names:
+            evidence = [Evidence("talk_title", 0, "title", f"{title} (a quoted title)")]
+            evidence += [Evidence("named_beside_title", 0, "speaker", name) for name in names]
+            found.append(TalkMention(title, "", names, _kind_hint(sentence), evidence))
+    return found
+
+
+def _title_cased(text: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text) if len(w) > 3]
+    if not 1 <= len(text.split()) <= 15 or not words:
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) >= 0.6
 
 
 def _names_talk_word(sentence: str) -> bool:
