@@ -43,8 +43,8 @@ from .evidence import (
 )
 from .food import centred_place, entry_dishes, place_kind
 from .kinds import Draft, decide_kind, unsure_reasons
-from .links import is_profile_url
-from .names import PeopleIndex, exact_name, mentions_in
+from .links import host, is_profile_url
+from .names import PeopleIndex, exact_name, is_given_name, is_surname, mentions_in
 from .parse import (
     Block,
     Document,
@@ -118,7 +118,12 @@ def read_recap(
         raise RecapParseError("The file has no # title heading, so the recap has no name.")
     name = _recap_name(title)
     facts = find_recap_facts(_intro_sentences(shape), title, year)
-    author = author or document.front_matter.get("author", "") or _byline(shape.preamble)
+    author = (
+        author
+        or document.front_matter.get("author", "")
+        or _byline(shape.preamble)
+        or author_from_own_links(document)
+    )
     recap = RecapData(
         name=name[:MAX_NAME],
         slug=(slugify(name) or "recap")[:MAX_SLUG],
@@ -197,6 +202,50 @@ def _byline(preamble: list[Block]) -> str:
             name = exact_name(re.split(r"[,|·\u2013—]", match["name"])[0])
             if name:
                 return name
+    return ""
+
+
+_MY_LINK = re.compile(r"\b(?:my|my own)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+
+
+def author_from_own_links(document: Document) -> str:
+    """The author's name from the address of their own site ("I wrote about it in my [recap](…)").
+
+    A site such as ``adalovelace.github.io`` or ``ada-lovelace.com`` linked as "my"
+    something gives "Ada Lovelace" when the address splits into a given name and a
+    family name (or a name the recap writes out).
+    """
+    text = " ".join(b.text for s in document.root.walk() for b in s.blocks)
+    for section in document.root.walk():
+        for block in section.blocks:
+            for link in links_in_context([block]):
+                if not (_MY_LINK.search(link.before) or link.text.lower().startswith("my ")):
+                    continue
+                name = _name_from_host(link.url, text)
+                if name:
+                    return name
+    return ""
+
+
+def _name_from_host(url: str, text: str) -> str:
+    host_name = host(url)
+    label = (
+        host_name.split(".")[0]
+        if host_name.endswith(".github.io")
+        else (host_name.rsplit(".", 2)[-2] if host_name.count(".") else "")
+    )
+    parts = [p for p in re.split(r"[-_.]", label) if p]
+    if len(parts) == 2 and all(p.isalpha() for p in parts):
+        candidates = [parts]
+    elif len(parts) == 1 and parts[0].isalpha():
+        word = parts[0]
+        candidates = [[word[:i], word[i:]] for i in range(len(word) - 3, 2, -1)]
+    else:
+        return ""
+    for first, last in candidates:
+        name = f"{first.capitalize()} {last.capitalize()}"
+        if is_given_name(first) and (is_surname(last) or contains_phrase(text, name)):
+            return name
     return ""
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -178,7 +179,12 @@ def _build_sections(tokens: list[Token], document: Document, base_url: str) -> N
             block = _without_navigation(block)
             if block.segments:
                 stack[-1].blocks.append(block)
-        # html_block tokens (comments hiding unpublished content) are skipped.
+        elif token.type == "html_block" and not token.content.lstrip().startswith("<!--"):
+            # Raw HTML is not published text, but an <img> in it is a photo.
+            images = [_image_segment(src, alt) for src, alt in html_images(token.content)]
+            if images:
+                stack[-1].blocks.append(Block("paragraph", [images]))
+        # Comments (html_block or inline) hide unpublished content: skipped.
 
 
 def _open_section(stack: list[Section], level: int, lines: list[list[Segment]]) -> None:
@@ -250,8 +256,9 @@ def _inline_lines(children: list[Token]) -> list[list[Segment]]:
         elif token.type == "code_inline":
             target.append(Segment("code", token.content, markdown=f"`{token.content}`"))
         elif token.type == "image":
-            src = str(token.attrs.get("src", ""))
-            lines[-1].append(Segment("image", token.content, src, f"![{token.content}]({src})"))
+            lines[-1].append(_image_segment(str(token.attrs.get("src", "")), token.content))
+        elif token.type == "html_inline" and token.content.lower().startswith("<img"):
+            lines[-1] += [_image_segment(src, alt) for src, alt in html_images(token.content)]
         elif token.type.endswith(("_open", "_close")) and token.tag in {"strong", "em", "s"}:
             marker = _MARKS[token.tag]
             target.append(Segment("mark", markdown=marker))
@@ -263,6 +270,29 @@ def _inline_lines(children: list[Token]) -> list[list[Segment]]:
     if link is not None:
         lines[-1].append(_link_segment(*link))
     return [line for line in lines if line]
+
+
+def _image_segment(src: str, alt: str) -> Segment:
+    return Segment("image", alt, src, f"![{alt}]({src})")
+
+
+class _ImageFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img" and values.get("src"):
+            self.images.append((values["src"] or "", values.get("alt") or ""))
+
+
+def html_images(html: str) -> list[tuple[str, str]]:
+    """(src, alt) of every <img> in a piece of raw HTML."""
+    finder = _ImageFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.images
 
 
 def _repair_links(
