@@ -234,3 +234,58 @@ def test_the_importer_and_the_bundled_data_agree():
         ]
 
     assert outline(imported) == outline(bundled)
+
+
+MESSY_RECAP = """\
+# MessyConf 2030 Recap
+
+## Monday
+
+### Keynote- Links Everywhere
+
+Kari Nordmann explained why links break. Her [site](kari.example.org) has more.
+
+[Broken](htp:/not-a-url)
+
+### Thoughts
+
+It was a good week.
+"""
+
+
+def test_explain_prints_the_evidence_for_every_entry(small_recap_file):
+    output = run(str(small_recap_file), "--explain", "--dry-run")
+
+    assert "Days are ## headings." in output
+    assert "Small Is Beautiful  [heading]" in output
+    assert "kind: keynote 19; runner-up talk 7" in output
+    assert "shares_talk_evidence +7 → keynote" in output
+    assert "heading_prefix_keynote +12 → keynote: Keynote- Small Is Beautiful" in output
+    assert "speaker: Kari Nordmann" in output
+    assert "speaking_verb +3 → speaker: Kari Nordmann showed" in output
+    assert "place: Waffle Stand" in output
+    assert "nothing was written" in output
+
+
+def test_without_explain_the_import_still_says_where_it_was_unsure(tmp_path):
+    path = tmp_path / "messy.md"
+    path.write_text(MESSY_RECAP, encoding="utf-8")
+
+    output = run(str(path))
+
+    assert "! unsure about 1 of 2 entries (see --explain):" in output
+    assert "!   Monday / Thoughts: note: no evidence for any kind: read as a note" in output
+    assert "heading_prefix_keynote" not in output
+
+
+def test_a_broken_link_never_sinks_the_import(tmp_path):
+    path = tmp_path / "messy.md"
+    path.write_text(MESSY_RECAP, encoding="utf-8")
+
+    output = run(str(path))
+
+    keynote = Entry.objects.get(kind="keynote")
+    assert list(keynote.links.values_list("title", "url")) == [("site", "https://kari.example.org")]
+    assert "! warning: link “site”: “kari.example.org” had no scheme" in output
+    assert "“htp:/not-a-url” is not a web address: the link was dropped" in output
+    assert "Imported “MessyConf 2030”" in output

@@ -13,6 +13,7 @@ harvested on the way give the anchors the source uses for its headings.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -209,9 +210,20 @@ def _without_navigation(block: Block) -> Block:
         kept = [s for s in line if not (s.kind == "link" and _is_navigation_link(s))]
         while kept and kept[-1].kind in {"text", "mark"} and _symbols_only(kept[-1].text):
             kept.pop()
+        if kept and kept[-1].kind == "text":
+            text = _strip_trailing_symbols(kept[-1].text)
+            kept[-1] = Segment("text", text, markdown=text)
         if kept:
             lines.append(kept)
     return Block(block.kind, lines, block.depth)
+
+
+def _strip_trailing_symbols(text: str) -> str:
+    """ "Text 🔝 " -> "Text": emoji and arrows left behind by a removed navigation link."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1])[0] in "SM"):
+        end -= 1
+    return text[:end] if end < len(text) else text
 
 
 def _is_navigation_link(link: Segment) -> bool:

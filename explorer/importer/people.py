@@ -149,7 +149,7 @@ _ADVERB = r"(?:finally\s+|also\s+|briefly\s+|then\s+|quickly\s+|even\s+)?"
 _MEETING = re.compile(
     rf"\band (?:I|me)\s+{_ADVERB}(?:{_MEETING_VERBS})\b"
     rf"|\b(?:I|[Ww]e)\s+{_ADVERB}(?:{_MEETING_VERBS})"
-    r"(?:\s+(?:up\s+)?(?:with|to|next\s+to))?\s+(?:[a-z][\w-]*\s+){0,3}[A-Z]"
+    r"(?:\s+(?:up\s+)?(?:with|to|next\s+to))?\s+(?:[a-z][\w-]*\s+){0,3}(?=[A-Z])"
 )
 
 
