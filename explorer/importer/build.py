@@ -60,6 +60,7 @@ from .parse import (
 from .people import (
     best_speaker,
     co_speakers,
+    first_name_speaker,
     leader_credits,
     panel_credits,
     people_affiliations,
@@ -199,9 +200,10 @@ def _byline(preamble: list[Block]) -> str:
     for block in preamble[:3]:
         match = _BYLINE.match(block.text.strip())
         if match:
-            name = exact_name(re.split(r"[,|·\u2013—]", match["name"])[0])
-            if name:
-                return name
+            words = match["name"].split()
+            found = mentions_in(" ".join([*words[:4], "wrote."]))  # "Posted by Ada Lovelace on …"
+            if found:
+                return found[0].name
     return ""
 
 
@@ -513,9 +515,9 @@ def _credit_names(
                 credits.append((name, role, [Evidence("panel_credits", 0, role, sentence[:120])]))
     if kind in TALK_KINDS and not credits:
         text = " ".join([draft.title, *(block.text for block in draft.blocks)])
-        speaker = best_speaker(
-            prose_texts(draft.blocks)[:3], text, profiles=profile_names(draft.blocks)
-        )
+        opening = prose_texts(draft.blocks)[:3]
+        speaker = best_speaker(opening, text, profiles=profile_names(draft.blocks))
+        speaker = speaker or first_name_speaker(opening, people.resolve)
         if speaker:
             credits.append((speaker.name, speaker_role, speaker.evidence))
             for sentence in (s for p in prose_texts(draft.blocks)[:3] for s in split_sentences(p)):

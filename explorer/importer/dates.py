@@ -73,18 +73,26 @@ class RecapFacts:
 
 
 def find_recap_facts(sentences: list[str], title: str, year: int | None = None) -> RecapFacts:
-    """Dates, city and venue from the first sentence that gives a date (range)."""
-    for sentence in sentences:
-        dates = parse_date_range(sentence, default_year=_year_in(title) or year)
-        if dates:
-            city, venue = _city_and_venue(sentence)
-            return RecapFacts(dates[0], dates[1], city, venue)
+    """Dates, city and venue from the first sentence that gives a range (else a single date).
+
+    "I arrived on Sunday, October 15. DjangoCon took place October 16-20": the range.
+    """
+    for ranges_only in (True, False):
+        for sentence in sentences:
+            dates = parse_date_range(
+                sentence, default_year=_year_in(title) or year, ranges_only=ranges_only
+            )
+            if dates:
+                city, venue = _city_and_venue(sentence)
+                return RecapFacts(dates[0], dates[1], city, venue)
     return RecapFacts()
 
 
-def parse_date_range(text: str, default_year: int | None = None) -> tuple[dt.date, dt.date] | None:
+def parse_date_range(
+    text: str, default_year: int | None = None, *, ranges_only: bool = False
+) -> tuple[dt.date, dt.date] | None:
     """The first date range (or single date) in ``text``, or None."""
-    for pattern in _RANGES:
+    for pattern in _RANGES[:2] if ranges_only else _RANGES:
         match = pattern.search(text)
         if not match:
             continue

@@ -34,9 +34,9 @@ from .links import (
     is_video_url,
     looks_like_food_site,
 )
-from .names import names_in_phrase
+from .names import PeopleIndex, names_in_phrase
 from .parse import Block, LinkInContext, is_prose, links_in_context, prose_texts
-from .people import meeting_phrase, panel_credits, speaker_cue
+from .people import first_name_speaker, meeting_phrase, panel_credits, speaker_cue
 from .text import contains_phrase, first_phrase_position, phrases_in
 from .words import (
     EATING_VERBS,
@@ -84,6 +84,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "lightning_cue": {"lightning-talk": 9},  # "X gave a lightning talk"
     "meeting_cue": {"note": 8},  # "I chatted with X", "X and I finally met"
     "speaker_cue": {"talk": 7},  # a person doing talk things: "Ryan Cheley defined ..."
+    "first_name_speaker_cue": {"talk": 6},  # "Ada's talk was ...", someone the recap named
     "opening_keynote_word": {"keynote": 4},  # "gave the opening keynote" (with talk evidence)
     "opening_lightning-talk_word": {"lightning-talk": 4},
     "opening_panel_word": {"panel": 3},
@@ -129,6 +130,7 @@ class Draft:
     inherited: str | None = None  # the kind of the section a sub-talk sits in
     kind_hint: str | None = None  # "keynote" for "gave the opening keynote, "[Title](…)""
     extra: list[Evidence] = field(default_factory=list)  # evidence from the structure
+    people: PeopleIndex | None = None  # the recap's people, to read a first name alone
 
     def __post_init__(self) -> None:
         self.title = self.title or self.heading
@@ -318,6 +320,14 @@ def speaker_in_opening(draft: Draft) -> Fired:
     return [("speaker_cue", name)] if name else []
 
 
+def first_name_in_opening(draft: Draft) -> Fired:
+    """Someone the recap introduced elsewhere, named by first name, doing talk things."""
+    if draft.people is None or not draft.first_prose or speaker_in_opening(draft):
+        return []
+    candidate = first_name_speaker([draft.first_prose], draft.people.resolve)
+    return [("first_name_speaker_cue", candidate.name)] if candidate else []
+
+
 def opening_kind_words(draft: Draft) -> Fired:
     """ "keynote", "lightning talk", "panel" in the opening of a section with talk evidence."""
     text = draft.first_prose
@@ -461,6 +471,7 @@ FEATURES: tuple[Feature, ...] = (
     lightning_cue,
     meeting_cue,
     speaker_in_opening,
+    first_name_in_opening,
     opening_event_word,
     ran_a_workshop,
     opening_food_words,

@@ -12,6 +12,7 @@ are about the author, not about a talk. Explicit credits ("keynote by X",
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .evidence import Evidence
@@ -356,3 +357,36 @@ def co_speakers(sentence: str) -> list[list[str]]:
         if verb in SPEAKING_VERBS or verb in {"co-presented", "presented", "teamed", "paired"}:
             found.append([mention.name for mention in group])
     return found
+
+
+_FIRST_NAME_SPEAKS = re.compile(
+    r"(?<![\w.])(?P<name>[A-Z][a-z\u00c0-\u024f-]{2,})(?P<possessive>['\u2019]s)?\s+"
+)
+
+
+def first_name_speaker(
+    opening: list[str], resolve: Callable[[str], str | None]
+) -> Candidate | None:
+    """A speaker named only by a first name the recap introduced elsewhere: "Ada's talk was ...".
+
+    ``resolve`` maps the first name to the one full person it stands for (or None).
+    """
+    for paragraph in opening:
+        for sentence in split_sentences(paragraph):
+            for match in _FIRST_NAME_SPEAKS.finditer(sentence):
+                word = match["name"]
+                if plain(word) in NOT_NAMES:
+                    continue
+                rest = sentence[match.end() :]
+                verb = re.match(r"(?:then\s+|also\s+)?([a-z]+)", rest)
+                talks = match["possessive"] and re.match(
+                    r"(?:\w+\s+)?(?:talk|keynote|presentation|lightning talk)\b", rest
+                )
+                if not (talks or (verb and verb.group(1) in SPEAKING_VERBS)):
+                    continue
+                full = resolve(word)
+                if full:
+                    candidate = Candidate(full)
+                    candidate.add("first_name_speaks", f"{word} → {full}: {sentence}", 3)
+                    return candidate
+    return None

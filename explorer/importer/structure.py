@@ -55,6 +55,10 @@ class Outline:
 def outline(root: Section, year: int | None = None) -> Outline:
     """The title, the blocks before the first part, and the parts with their sections."""
     title_section = next((child for child in root.children if child.level == 1), None)
+    if title_section is None:  # "## PyCon US 2019 Recap" as the first heading
+        title_section = next(
+            (s for s in root.children[:1] if re.search(r"\brecap\b", s.title, re.I)), None
+        )
     title = title_section.title if title_section else ""
     preamble = list(root.blocks) + (list(title_section.blocks) if title_section else [])
     sections: list[Section] = []
@@ -158,14 +162,17 @@ def read_heading(heading: str, blocks: list[Block], people: PeopleIndex) -> Head
     if prefix_kind:
         name = exact_name(rest)
         if name and is_confirmed_person(name, body, profiles):
-            return HeadingReading(heading, prefix_kind, [name], [_named(name, "after the prefix")])
+            title = talk_title_in(blocks) or heading  # "Keynote: Jane Doe"
+            return HeadingReading(title, prefix_kind, [name], [_named(name, "after the prefix")])
         found = speaker_split(rest, body, profiles)
         if found:
-            return HeadingReading(found[1], prefix_kind, [found[0]], [_named(found[0], "split")])
+            title = _title_or_body(found[1], heading, blocks)
+            return HeadingReading(title, prefix_kind, [found[0]], [_named(found[0], "split")])
         return HeadingReading(rest, prefix_kind)
     found = speaker_split(heading, body, profiles)
     if found:
-        return HeadingReading(found[1], None, [found[0]], [_named(found[0], "beside the title")])
+        title = _title_or_body(found[1], heading, blocks)
+        return HeadingReading(title, None, [found[0]], [_named(found[0], "beside the title")])
     owner = talk_owner(heading, body, profiles, people)
     if owner:
         evidence = [_named(owner, "the heading names their talk")]
@@ -194,6 +201,11 @@ def kind_only(heading: str) -> str | None:
     return {"lightning talk": "lightning-talk", "panel discussion": "panel"}.get(word, word)
 
 
+def _title_or_body(title: str, heading: str, blocks: list[Block]) -> str:
+    """ "Jacob Kaplan-Moss- Keynote": the title is in the body (or the heading stays whole)."""
+    return (talk_title_in(blocks) or heading) if kind_only(title) else title
+
+
 def _named(name: str, how: str) -> Evidence:
     return Evidence("heading_names_speaker", 0, "speaker", f"{name} ({how})")
 
@@ -205,7 +217,11 @@ def speaker_split(heading: str, body: str, profiles: set[str]) -> tuple[str, str
     """
     by = re.match(r"(?P<title>.+?)\s+by\s+(?P<name>[^,:;]+)$", heading)
     name = exact_name(by["name"]) if by else None
-    if by and name and is_confirmed_person(name, body, profiles):
+    if (
+        by
+        and name
+        and (is_confirmed_person(name, body, profiles) or is_given_name(name.split()[0]))
+    ):
         return name, by["title"].strip()
     parts = _NAME_SEPARATOR.split(heading, maxsplit=1)
     if len(parts) != 2:
@@ -627,6 +643,7 @@ def extract_talks(
                     inherited=inherited,
                     kind_hint=mention.kind_hint,
                     extra=mention.evidence,
+                    people=people,
                 )
                 drafts.append(current)
             continue
@@ -746,4 +763,5 @@ def _draft(
         prefix_kind=reading.prefix_kind,
         inherited=inherited,
         extra=reading.evidence,
+        people=people,
     )
