@@ -458,3 +458,50 @@ def test_the_explanation_is_plain_data_beside_the_recap():
         ],
     }
     assert data.entries()[1].links[0].url == "https://example.org"
+
+
+def titles_and_people(markdown: str) -> list[tuple[str, str, list[str]]]:
+    data, _ = read_recap(markdown)
+    return [(e.title, e.kind, [c.name for c in e.people]) for e in data.entries()]
+
+
+def test_a_first_name_alone_is_the_person_the_recap_introduced():
+    assert titles_and_people(
+        "# C 2021 Recap\n\n## Monday\n\n### Hello\n\nI met Ada Lovelace at breakfast.\n\n"
+        "### Engines\n\nAda's talk was about engines.\n"
+    )[1] == ("Engines", "talk", ["Ada Lovelace"])
+
+
+def test_headings_that_give_only_a_name_or_a_kind_take_the_linked_title():
+    assert titles_and_people(
+        "# C 2021 Recap\n\n## Monday\n\n### Jacob Kaplan-Moss- Keynote\n\n"
+        'Jacob talked about "[Money](https://e.org/talks/money/)".\n\n'
+        "### Fast Tests by Bo Chen\n\nThe talk was about speed.\n"
+    ) == [("Money", "keynote", ["Jacob Kaplan-Moss"]), ("Fast Tests", "talk", ["Bo Chen"])]
+
+
+def test_the_author_from_a_byline_or_their_own_site_is_never_a_speaker():
+    byline, _ = read_recap(
+        "# C 2021 Recap\n\nPosted by Ada Lovelace on June 2, 2021\n\n## A\n\nx.\n"
+    )
+    assert byline.author == "Ada Lovelace"
+    own_site, _ = read_recap(
+        "# C 2021 Recap\n\n## Monday\n\n### Engines\n\nI wrote about it in my "
+        "[blog](https://adalovelace.github.io/post.html). Ada Lovelace explained engines.\n"
+    )
+    assert own_site.author == "Ada Lovelace"
+    assert own_site.entries()[0].people == []
+
+
+def test_a_recap_heading_is_the_title_when_there_is_no_hash_and_a_range_beats_a_date():
+    data, explanation = read_recap(
+        "## TestCon 2021 Recap\n\nI arrived on Sunday, October 10. TestCon took place "
+        "October 11-13 in Lisbon.\n\n### Monday\n\n#### Talk\n\nAda Okafor showed it.\n"
+    )
+    assert (data.name, data.start_date, data.end_date) == (
+        "TestCon 2021",
+        dt.date(2021, 10, 11),
+        dt.date(2021, 10, 13),
+    )
+    assert explanation.day_level == 3
+    assert [(d.label, d.date) for d in data.days] == [("Monday", dt.date(2021, 10, 11))]

@@ -205,8 +205,9 @@ def dish_caption_count(blocks: list[Block], title: str) -> int:
         for _src, caption in captioned_images(block):
             after_place = caption_after_place(caption, [title])
             text = after_place or caption
+            short = 0 < len(text.split()) <= 5 and not text.endswith(("!", "?"))
             if (after_place and _reads_as_dishes(after_place)) or (
-                _reads_as_dishes(text) and mentions_food(text)
+                (_reads_as_dishes(text) or short) and mentions_food(text)
             ):
                 count += 1
     return count
