@@ -167,12 +167,14 @@ def read_heading(heading: str, blocks: list[Block], people: PeopleIndex) -> Head
         found = speaker_split(rest, body, profiles)
         if found:
             title = _title_or_body(found[1], heading, blocks)
-            return HeadingReading(title, prefix_kind, [found[0]], [_named(found[0], "split")])
+            evidence = [_named(name, "beside the title") for name in found[0]]
+            return HeadingReading(title, prefix_kind, found[0], evidence)
         return HeadingReading(rest, prefix_kind)
     found = speaker_split(heading, body, profiles)
     if found:
         title = _title_or_body(found[1], heading, blocks)
-        return HeadingReading(title, None, [found[0]], [_named(found[0], "beside the title")])
+        evidence = [_named(name, "beside the title") for name in found[0]]
+        return HeadingReading(title, None, found[0], evidence)
     owner = talk_owner(heading, body, profiles, people)
     if owner:
         evidence = [_named(owner, "the heading names their talk")]
@@ -210,26 +212,28 @@ def _named(name: str, how: str) -> Evidence:
     return Evidence("heading_names_speaker", 0, "speaker", f"{name} ({how})")
 
 
-def speaker_split(heading: str, body: str, profiles: set[str]) -> tuple[str, str] | None:
-    """(name, title) for "Simon Willison- Imitation Intelligence" or "Title by Jane Doe".
+def speaker_split(heading: str, body: str, profiles: set[str]) -> tuple[list[str], str] | None:
+    """(names, title) for "Simon Willison- Title", "Title by Jane Doe", "Title (Ada and Alan)".
 
-    Only when the body confirms the name is a person doing something.
+    After "by" or in parentheses a known given name is enough; beside a dash or a
+    colon the body must confirm that the name is a person doing something.
     """
-    by = re.match(r"(?P<title>.+?)\s+by\s+(?P<name>[^,:;]+)$", heading)
-    name = exact_name(by["name"]) if by else None
-    if (
-        by
-        and name
-        and (is_confirmed_person(name, body, profiles) or is_given_name(name.split()[0]))
-    ):
-        return name, by["title"].strip()
+    by = re.match(r"(?P<title>.+?)\s+by\s+(?P<names>[^:;]+)$", heading) or re.match(
+        r"(?P<title>.+?)\s*\((?P<names>[^()]+)\)$", heading
+    )
+    if by:
+        names = names_in_phrase(by["names"])
+        if names and all(
+            is_confirmed_person(n, body, profiles) or is_given_name(n.split()[0]) for n in names
+        ):
+            return names, by["title"].strip()
     parts = _NAME_SEPARATOR.split(heading, maxsplit=1)
     if len(parts) != 2:
         return None
     for index, part in enumerate(parts):
-        name = exact_name(part)
-        if name and is_confirmed_person(name, body, profiles):
-            return name, parts[1 - index].strip()
+        names = names_in_phrase(part)
+        if names and all(is_confirmed_person(n, body, profiles) for n in names):
+            return names, parts[1 - index].strip()
     return None
 
 
