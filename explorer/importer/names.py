@@ -43,20 +43,19 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 # --- given names and nicknames (data from packages) -----------------------------------
 
 
-@cache
-def given_names() -> frozenset[str]:
-    """Every given name in Faker's person providers, folded ("álvaro" -> "alvaro")."""
+def _faker_names(attributes: tuple[str, ...]) -> frozenset[str]:
+    """The names in these attributes of every Faker person provider (each locale), folded."""
     import faker.providers.person as person_providers
 
     names: set[str] = set()
     for module_info in pkgutil.iter_modules(person_providers.__path__):
         module = importlib.import_module(f"{person_providers.__name__}.{module_info.name}")
         provider = getattr(module, "Provider", None)
-        for attribute in ("first_names", "first_names_male", "first_names_female"):
+        for attribute in attributes:
             value = vars(provider).get(attribute) if provider else None
             if isinstance(value, dict | list | tuple | set | frozenset):
                 names.update(_fold_name(str(name)) for name in value)
-    return frozenset(name for name in names if name.isalpha() or "-" in name)
+    return frozenset(names)
 
 
 def _fold_name(name: str) -> str:
@@ -64,18 +63,16 @@ def _fold_name(name: str) -> str:
 
 
 @cache
-def surnames() -> frozenset[str]:
-    """Every family name in Faker's person providers, folded."""
-    import faker.providers.person as person_providers
+def given_names() -> frozenset[str]:
+    """Every given name Faker knows, folded ("Álvaro" -> "alvaro")."""
+    names = _faker_names(("first_names", "first_names_male", "first_names_female"))
+    return frozenset(name for name in names if name.isalpha() or "-" in name)
 
-    names: set[str] = set()
-    for module_info in pkgutil.iter_modules(person_providers.__path__):
-        module = importlib.import_module(f"{person_providers.__name__}.{module_info.name}")
-        provider = getattr(module, "Provider", None)
-        value = vars(provider).get("last_names") if provider else None
-        if isinstance(value, dict | list | tuple | set | frozenset):
-            names.update(_fold_name(str(name)) for name in value)
-    return frozenset(names)
+
+@cache
+def surnames() -> frozenset[str]:
+    """Every family name Faker knows, folded."""
+    return _faker_names(("last_names",))
 
 
 def is_surname(word: str) -> bool:
