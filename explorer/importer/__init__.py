@@ -19,6 +19,7 @@ way (each only from those listed before it):
 - ``structure``: the outline (which heading level holds the days), headings, and
   talks found in prose and lists;
 - ``build``: the RecapData and the Explanation;
+- ``explain``: the explanation as text (``import_recap --explain``);
 - ``evaluate``: an imported recap against its expected answer (the corpus figures).
 """
 

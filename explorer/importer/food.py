@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from .evidence import Evidence
-from .links import could_be_place_site, looks_like_food_site
-from .parse import Block, LinkInContext, captioned_images, is_prose, prose_texts
+from .links import could_be_place_site
+from .parse import Block, LinkInContext, captioned_images, prose_texts
 from .text import contains_phrase, first_phrase_position, normalise
 from .words import (
     DISH_LIST_WORDS,
@@ -148,18 +148,6 @@ def caption_after_place(caption: str, place_names: list[str]) -> str:
     return ""
 
 
-def place_evidence(title: str, blocks: list[Block], links: list[LinkInContext]) -> list[Evidence]:
-    """Why the section is about a place: its heading names a linked place, or it links one."""
-    found: list[Evidence] = []
-    place = centred_place(title, links)
-    if place is not None:
-        how = "heading names the link" if contains_phrase(title, place.text) else "venue link"
-        found.append(Evidence("place_link", 0, "", f"{how}: [{place.text}]({place.url})"))
-        if looks_like_food_site(place.url):
-            found.append(Evidence("food_site", 0, "", place.url))
-    return found
-
-
 def entry_dishes(
     title: str, blocks: list[Block], place: str | None, *, food: bool
 ) -> list[tuple[str, str, Evidence]]:
@@ -211,11 +199,3 @@ def dish_caption_count(blocks: list[Block], title: str) -> int:
             ):
                 count += 1
     return count
-
-
-def is_place_like_link(link: LinkInContext) -> bool:
-    return could_be_place_site(link.url) and _is_proper(link.text)
-
-
-def first_prose(blocks: list[Block]) -> str:
-    return next((block.text for block in blocks if is_prose(block)), "")
