@@ -91,6 +91,7 @@ def fired(feature, d: Draft) -> list[str]:
         ("htp:/not-a-url", None),
         ("javascript:alert(1)", None),
         ("notes.md", None),
+        ("http://[x", None),  # urllib cannot even split it
     ],
 )
 def test_repair_url(url, expected):
@@ -505,3 +506,15 @@ def test_a_recap_heading_is_the_title_when_there_is_no_hash_and_a_range_beats_a_
     )
     assert explanation.day_level == 3
     assert [(d.label, d.date) for d in data.days] == [("Monday", dt.date(2021, 10, 11))]
+
+
+def test_speakers_in_parentheses_and_a_talk_under_a_time_heading():
+    assert titles_and_people(
+        "# C 2021 Recap\n\n## Monday\n\n### Engines of Thought (Ada Lovelace and Alan Turing)\n\n"
+        "They explained engines.\n\n### Afternoon\n\n"
+        'In "[Fast Tests](https://e.org/talks/fast-tests/)," [Bo Chen](https://twitter.com/bo) '
+        "explained speed.\n"
+    ) == [
+        ("Engines of Thought", "talk", ["Ada Lovelace", "Alan Turing"]),
+        ("Fast Tests", "talk", ["Bo Chen"]),
+    ]

@@ -8,7 +8,7 @@ site. Nothing here looks at the text around a link.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -39,6 +39,14 @@ FILE_EXTENSIONS = ("html", "htm", "md", "markdown", "png", "jpg", "jpeg", "gif",
 _DOMAIN = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
 
 
+def _split(url: str) -> SplitResult:
+    """urlsplit, but an address it cannot read ("http://[x") is an empty one, not an error."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
+
+
 def repair_url(url: str, base_url: str = "") -> tuple[str | None, str]:
     """(url, note): a usable web address for a link, and what was done to it ("" if nothing).
 
@@ -51,16 +59,17 @@ def repair_url(url: str, base_url: str = "") -> tuple[str | None, str]:
         return url, ""
     if not url:
         return None, "a link with no address was dropped"
-    parts = urlsplit(url)
+    parts = _split(url)
     note = ""
     if not parts.scheme and _DOMAIN.match(url.removeprefix("//")) and not _is_file_name(url):
         repaired = f"https://{url.removeprefix('//')}"
         url, note = repaired, f"“{url[:80]}” had no scheme: read as {repaired[:90]}"
-    elif not parts.scheme and base_url:
-        url = urljoin(base_url, url)
     try:
+        if not parts.scheme and base_url and not note:
+            url = urljoin(base_url, url)
         _VALIDATE(url)
-    except ValidationError:
+        urlsplit(url)
+    except (ValidationError, ValueError):
         return None, f"“{url[:80]}” is not a web address: the link was dropped"
     return url, note
 
@@ -80,7 +89,7 @@ def looks_like_url(text: str) -> bool:
 
 
 def host(url: str) -> str:
-    netloc = urlsplit(url).netloc.lower()
+    netloc = _split(url).netloc.lower()
     return netloc.removeprefix("www.").removeprefix("mobile.").removeprefix("m.")
 
 
@@ -90,7 +99,7 @@ def _on(host_name: str, domains: tuple[str, ...]) -> bool:
 
 def profile_handle(url: str) -> str | None:
     """The handle of a social-profile link (twitter/x, github, Mastodon, LinkedIn, Bluesky)."""
-    parts = urlsplit(url)
+    parts = _split(url)
     if parts.scheme not in {"http", "https"}:
         return None
     name, path = host(url), parts.path
@@ -113,7 +122,7 @@ def is_profile_url(url: str) -> bool:
 
 def is_talk_page_url(url: str) -> bool:
     """A conference's page for one talk or session (``/talks/the-title/``, pretalx, ...)."""
-    parts = urlsplit(url)
+    parts = _split(url)
     if parts.scheme not in {"http", "https"}:
         return False
     if _on(host(url), TALK_HOSTS):
@@ -136,7 +145,7 @@ def is_slides_url(url: str) -> bool:
 
 def looks_like_food_site(url: str) -> bool:
     """A site whose address names food ("pieshop.com", "example.com/menu")."""
-    parts = urlsplit(url)
+    parts = _split(url)
     if parts.scheme not in {"http", "https"} or not could_be_place_site(url):
         return False
     address = f"{host(url)} {parts.path}".lower()

@@ -28,7 +28,16 @@ from .names import PeopleIndex, exact_name, is_given_name, mentions_in, names_in
 from .parse import Block, Section, Segment, external_links, has_content, is_prose
 from .people import SPEAKING_VERBS, following_word, meeting_phrase
 from .text import contains_phrase, split_sentences
-from .words import BEING_VERBS, CREDIT_WORDS, HEADING_TALK_WORDS, PRONOUNS, TALK_KINDS
+from .words import (
+    BEING_VERBS,
+    CREDIT_WORDS,
+    HEADING_TALK_WORDS,
+    ORDINAL_WORDS,
+    ORDINALS,
+    PRONOUNS,
+    TALK_KINDS,
+    TIME_WORDS,
+)
 
 # --- the outline ----------------------------------------------------------------------------------
 
@@ -710,12 +719,24 @@ def section_drafts(
     single_talk = parent.prefix_kind or parent.heading_speakers
     if group or not single_talk:
         talks, rest = extract_talks(own, people, author, inherited=inner)
-        if talks and (group or (len(talks) >= 2 and not _is_one_talk(section.title, rest, people))):
+        several = len(talks) >= 2 or (talks and is_generic_heading(section.title))
+        if talks and (group or (several and not _is_one_talk(section.title, rest, people))):
             subs = talks + subs
             own = rest
     if subs and not _keeps_own_entry(own):
         return subs
     return [_draft(section.title, own, people, inherited), *subs]
+
+
+_GENERIC_WORDS = (*TIME_WORDS, "session", "sessions", "track", "room", "hall", "day", "part")
+
+
+def is_generic_heading(heading: str) -> bool:
+    """A heading that names a time or a slot, not a talk: "Afternoon", "Tuesday Morning"."""
+    words = re.findall(r"[a-z]+", heading.lower())
+    return bool(words) and all(
+        word in _GENERIC_WORDS or word in ORDINAL_WORDS or word in ORDINALS for word in words
+    )
 
 
 def _is_one_talk(heading: str, rest: list[Block], people: PeopleIndex) -> bool:
