@@ -507,7 +507,8 @@ def _decide(draft: Draft) -> KindDecision:
         count(feature(draft))
     if draft.kind_hint:
         count([(f"opening_{draft.kind_hint}_word", draft.kind_hint)])
-    if _best(scores) in TALK_KINDS and draft.prefix_kind is None and not draft.kind_hint:
+    found_inside = draft.source in {"prose", "list"}  # its sentence already said its kind
+    if _best(scores) in TALK_KINDS and draft.prefix_kind is None and not found_inside:
         for feature in TALK_REFINERS:
             count(feature(draft))
     # Talk evidence is shared: a keynote, lightning talk or panel with evidence of its

@@ -288,12 +288,14 @@ def heading_people(
         return []
     names = names_in_phrase(text)
     if names:
-        confirmed = all(
-            name in profiles
-            or (_given_name_here(name.split()[0], body) and _named_in(name, body, profiles))
+        # Each a person (a profile, or a given name the body names again), one of them
+        # at least doing something in the body ("Shannon explained", "Ada's talk").
+        people_like = all(
+            name in profiles or (_given_name_here(name.split()[0], body) and _mentioned(name, body))
             for name in names
         )
-        return names if confirmed else []
+        confirmed = any(name in profiles or _named_in(name, body, profiles) for name in names)
+        return names if people_like and confirmed else []
     pieces = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", text) if p]
     if len(pieces) < 2 or not all(re.fullmatch(r"[A-Z][\w'\u2019-]+", p) for p in pieces):
         return []
@@ -327,6 +329,12 @@ def talk_owner(heading: str, body: str, profiles: set[str], people: PeopleIndex)
 def _named_in(name: str, body: str, profiles: set[str]) -> bool:
     """The body names the person again: in full, or as the subject of a verb."""
     return contains_phrase(body, name) or is_confirmed_person(name, body, profiles)
+
+
+def _mentioned(name: str, body: str) -> bool:
+    """The body names the person, in full or by first name."""
+    first = name.split()[0]
+    return contains_phrase(body, name) or re.search(rf"\b{re.escape(first)}\b", body) is not None
 
 
 def _given_name_here(word: str, body: str) -> bool:
@@ -450,10 +458,11 @@ def talk_mentions(block: Block, people: PeopleIndex, author: str = "") -> list[T
         by_follows = bool(re.match(r"[\s,\"”\u2019']*(?:by|from|with)\s", after))
         quoted = _is_quoted(segments, index)
         talk_page = is_talk_page_url(segment.url)
-        beside = block.kind == "item" and _name_beside(text, start, end, spans)
+        item = block.kind == "item"
+        beside = item and _name_beside(text, start, end, spans)
         if not (quoted or talk_page or (block.kind == "item" and by_follows) or beside):
             continue
-        if is_video_url(segment.url) and not (quoted or beside):
+        if is_video_url(segment.url) and not (quoted or beside or (item and by_follows)):
             continue
         s_start, s_end = _sentence_at(text, start)
         sentence = text[s_start:s_end]
@@ -549,7 +558,17 @@ def _names_talk_word(sentence: str) -> bool:
     return re.search(r"\b(?:talk|keynote|presentation|session)\b", sentence, re.I) is not None
 
 
+_OTHER_TALK = re.compile(
+    r"\b(?:after|before|during|following|than|as|at the same time as)\s+(?:the|a|an|his|her|"
+    r"their|this|that)\s+(?:\w+\s+){0,2}(?:keynote|lightning talk|panel)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _kind_hint(sentence: str) -> str | None:
+    """The kind a talk's sentence names for it ("gave the opening keynote, "[Title]""), not
+    one it names for another talk ("at the same time as the afternoon keynote")."""
+    sentence = _OTHER_TALK.sub(" ", sentence)
     if contains_phrase(sentence, "lightning talk"):
         return "lightning-talk"
     if re.search(r"\bkeynotes?\b", sentence, re.IGNORECASE):
