@@ -329,12 +329,19 @@ _LEADS = re.compile(
 )
 
 
+_THEIR_WORKSHOP = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,2}(?:workshop|tutorial|training)s?\b", re.IGNORECASE
+)
+
+
 def leader_credits(sentence: str) -> list[str]:
-    """The people who taught or led a workshop: "Marisol Ortega taught a three hour tutorial"."""
+    """The people who taught or led a workshop: "Marisol Ortega taught a three hour tutorial",
+    "I took Carlton Gibson's tutorial on forms"."""
     return [
         mention.name
         for mention in mentions_in(sentence)
-        if _LEADS.match(sentence[mention.end :].removeprefix("'s"))
+        if _LEADS.match(sentence[mention.end :])
+        or (mention.possessive and _THEIR_WORKSHOP.match(sentence[mention.end :]))
     ]
 
 
