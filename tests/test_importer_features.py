@@ -518,3 +518,17 @@ def test_speakers_in_parentheses_and_a_talk_under_a_time_heading():
         ("Engines of Thought", "talk", ["Ada Lovelace", "Alan Turing"]),
         ("Fast Tests", "talk", ["Bo Chen"]),
     ]
+
+
+def test_a_heading_above_the_days_holds_them_and_one_without_days_is_a_part():
+    data, _ = read_recap(
+        "# C 2023 Recap\n\nC took place April 15-16, 2023.\n\n## Talks\n\n### Saturday\n\n"
+        "Mason Egger opened C with a welcome.\n\n### Sunday\n\nAda Okafor showed tests.\n\n"
+        "## Austin Eats\n\n### Franklin Barbecue\n\nI ate at "
+        "[Franklin Barbecue](https://franklinbbq.com/).\n"
+    )
+    assert [(d.label, d.date, [(e.title, e.kind) for e in d.entries]) for d in data.days] == [
+        ("Saturday", dt.date(2023, 4, 15), [("Saturday", "event")]),
+        ("Sunday", dt.date(2023, 4, 16), [("Sunday", "talk")]),
+        ("Austin Eats", None, [("Franklin Barbecue", "food")]),
+    ]

@@ -90,6 +90,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "opening_panel_word": {"panel": 3},
     "opening_event_word": {"event": 4},  # "a Django Social event took place at ..."
     "ran_a_workshop": {"event": 8},  # "X taught a three hour tutorial", "we ran a workshop"
+    "welcome_cue": {"event": 6},  # "X opened PyTexas with a welcome", "welcomed everyone"
     "opening_food_words": {"food": 2.5},  # two or more food words in the opening
     # Links and captions.
     "talk_page_link": {"talk": 3},  # a conference talk/session page
@@ -357,6 +358,20 @@ _WORKSHOP = re.compile(
 )
 
 
+_WELCOME = re.compile(
+    r"\b(?:with (?:a|an|the|some) (?:warm )?(?:welcome|introduction|opening remarks|housekeeping)"
+    r"|welcomed (?:everyone|us|attendees|the attendees|the audience)"
+    r"|kicked off the (?:conference|day|event)|opening remarks|closing remarks)\b",
+    re.IGNORECASE,
+)
+
+
+def welcome_cue(draft: Draft) -> Fired:
+    """An opening or closing session: "X opened the conference with a welcome"."""
+    match = _WELCOME.search(draft.first_prose)
+    return [("welcome_cue", match.group())] if match else []
+
+
 def ran_a_workshop(draft: Draft) -> Fired:
     match = _WORKSHOP.search(draft.first_prose)
     return [("ran_a_workshop", match.group())] if match else []
@@ -474,6 +489,7 @@ FEATURES: tuple[Feature, ...] = (
     first_name_in_opening,
     opening_event_word,
     ran_a_workshop,
+    welcome_cue,
     opening_food_words,
     talk_links,
     profile_link_in_opening,

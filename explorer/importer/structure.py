@@ -126,7 +126,7 @@ def _collect(
             )
         elif section.level > level:
             parts[-1].sections.append(section)
-        elif any(s.level == level for s in section.walk()[1:]):
+        elif any(s.level == level and day_likeness(s.title, year)[0] for s in section.walk()[1:]):
             # A heading above the days ("## Conference Days"): its own words make a part
             # of their own only if it has some; its days follow.
             if has_content(section.blocks):
