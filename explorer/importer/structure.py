@@ -213,8 +213,14 @@ def kind_only(heading: str) -> str | None:
 
 
 def _title_or_body(title: str, heading: str, blocks: list[Block]) -> str:
-    """ "Jacob Kaplan-Moss- Keynote": the title is in the body (or the heading stays whole)."""
-    return (talk_title_in(blocks) or heading) if kind_only(title) else title
+    """ "Jacob Kaplan-Moss- Keynote": the title is in the body (or the heading stays whole).
+
+    A title in quotes ('"Spreadsheets Are Code" by Felienne Hermans') loses them.
+    """
+    if kind_only(title):
+        return talk_title_in(blocks) or heading
+    quoted = title[:1] in _OPEN_QUOTES and title[-1:] in _CLOSE_QUOTES
+    return clean_title(title) if quoted else title
 
 
 def _named(name: str, how: str) -> Evidence:
