@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 from . import search
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 from .recap_data import EntryData, RecapData
+from .text import person_key
 
 MISSING = object()
 
@@ -153,9 +154,11 @@ class _Loader:
         self.data = data
         self.report = report
         self.force = force
+        # By ``person_key`` for people, by slug for places and topics.
         self.people: dict[str, Person] = {}
         self.places: dict[str, Place] = {}
         self.topics: dict[str, Topic] = {}
+        self._aliases: dict[type[Any], dict[str, int]] = {}
 
     def run(self) -> Recap:
         data = self.data
@@ -208,24 +211,60 @@ class _Loader:
 
     # -- shared rows ------------------------------------------------------------------
 
+    def _aliased(self, model: type[Any], key: str, key_of: Callable[[str], str]) -> Any:
+        """The ``model`` row that has a name with ``key`` among its ``aliases`` (merges).
+
+        Only merged rows have aliases: they are read once per load, in one query.
+        """
+        if model not in self._aliases:
+            self._aliases[model] = {
+                key_of(alias): pk
+                for pk, aliases in model.objects.exclude(aliases=[])
+                .order_by("-pk")
+                .values_list("pk", "aliases")
+                for alias in aliases
+            }
+        pk = self._aliases[model].get(key)
+        return model.objects.filter(pk=pk).first() if pk else None
+
     def _person(self, name: str, affiliation: str = "") -> Person:
+        """The one Person of ``name`` in every recap, whatever its spelling.
+
+        Names are compared by ``person_key`` (case, accents, spacing and honorifics
+        ignored), then by the names merged into someone (``aliases``), then by slug
+        (a person a curator renamed). A person found again keeps their name and
+        slug: the first spelling stays until a curator changes it, so loading two
+        recaps in any order gives the same result.
+        """
+        key = person_key(name)
+        if key in self.people:
+            return self.people[key]
         slug = slugify(name)
-        if slug in self.people:
-            return self.people[slug]
-        person = Person.objects.filter(slug=slug).first() or Person(slug=slug)
-        values = {"name": _plain(name)}
+        person = Person.objects.filter(key=key).order_by("pk").first() or self._aliased(
+            Person, key, person_key
+        )
+        values = {}
+        if person is None:
+            # Not found by key: a renamed person is still found by their slug, and
+            # then the new name is a curated value, kept unless forced.
+            person = Person.objects.filter(slug=slug).first() or Person(slug=slug)
+            values["name"] = _plain(name)
         if affiliation or person.pk is None:
             values["affiliation"] = _plain(affiliation)
         person = self._merge(person, "people", name, values)
-        self.people[slug] = person
+        self.people[key] = person
         return person
 
     def _place(self, name: str, kind: str = "", url: str = "", city: str = "") -> Place:
         slug = slugify(name)
         if slug in self.places:
             return self.places[slug]
-        place = Place.objects.filter(slug=slug).first() or Place(slug=slug)
+        place = Place.objects.filter(slug=slug).first()
         values = {"name": _plain(name)}
+        if place is None and (place := self._aliased(Place, slug, slugify)):
+            # A name merged into another place: that place keeps its own name.
+            del values["name"]
+        place = place or Place(slug=slug)
         # A bare reference (a dish naming its place) must not blank a described place.
         for attr, value in (("kind", kind), ("url", url), ("city", city)):
             if value or place.pk is None:
@@ -239,7 +278,11 @@ class _Loader:
         slug = slug or slugify(name)
         if slug in self.topics:
             return self.topics[slug]
-        topic = Topic.objects.filter(slug=slug).first() or Topic.objects.filter(name=name).first()
+        topic = (
+            Topic.objects.filter(slug=slug).first()
+            or Topic.objects.filter(name=name).first()
+            or self._aliased(Topic, slugify(name), slugify)
+        )
         if topic is None:
             topic = Topic.objects.create(
                 name=name, slug=slug, description=description, keywords="\n".join(keywords)

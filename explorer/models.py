@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .text import fold
+from .text import fold, person_key
 
 
 class PlaceKind(models.TextChoices):
@@ -102,7 +102,7 @@ class Recap(ImportTracked):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("recap-detail", kwargs={"pk": self.pk})
+        return reverse("recap", kwargs={"slug": self.slug})
 
 
 class Day(ImportTracked):
@@ -143,9 +143,15 @@ class Person(ImportTracked):
     # finds "Álvaro"). Set by ``save()``; writers that bypass it (``bulk_create``)
     # set it themselves.
     name_folded = models.CharField(max_length=200, blank=True, editable=False)
+    # ``explorer.text.person_key(name)``: how a load finds this person again, from any
+    # recap and in any spelling ("Dr. Élodie Martin" is "elodie martin"). Set by
+    # ``save()`` like ``name_folded``.
+    key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    # The names of the people merged into this one: a load matches them too.
+    aliases = models.JSONField(default=list, blank=True, editable=False)
 
     # Who changed what and when, for curators (the import snapshot is not history).
-    history = HistoricalRecords(excluded_fields=["imported", "name_folded"])
+    history = HistoricalRecords(excluded_fields=["imported", "name_folded", "key"])
 
     class Meta:
         ordering = ["name"]
@@ -156,9 +162,10 @@ class Person(ImportTracked):
 
     def save(self, *args, **kwargs) -> None:
         self.name_folded = fold(self.name)
+        self.key = person_key(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_folded"}
+            kwargs["update_fields"] = {*update_fields, "name_folded", "key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -176,6 +183,8 @@ class Topic(models.Model):
         help_text="One keyword or phrase per line; an imported entry mentioning any of "
         "them is tagged with this topic.",
     )
+    # The names of the topics merged into this one: a load matches them too.
+    aliases = models.JSONField(default=list, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -201,6 +210,8 @@ class Place(ImportTracked):
     kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.OTHER)
     url = URLField(max_length=500, blank=True)
     city = models.CharField(max_length=200, blank=True)
+    # The names of the places merged into this one: a load matches them too.
+    aliases = models.JSONField(default=list, blank=True, editable=False)
 
     # Who changed what and when, for curators (the import snapshot is not history).
     history = HistoricalRecords(excluded_fields=["imported"])

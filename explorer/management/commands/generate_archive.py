@@ -34,7 +34,7 @@ from explorer.models import (
     SearchDocument,
     Topic,
 )
-from explorer.text import fold
+from explorer.text import fold, person_key
 
 SLUG_PREFIX = "generated-"
 BATCH = 2000
@@ -312,7 +312,7 @@ class Generator:
         for i in range(n):
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             slug = f"{SLUG_PREFIX}{slugify(name)}-{tag}{self.run_tag}-{i}"
-            rows.append(Person(name=name, slug=slug, name_folded=fold(name)))
+            rows.append(Person(name=name, slug=slug, name_folded=fold(name), key=person_key(name)))
         created = Person.objects.bulk_create(rows, batch_size=BATCH)
         self.counts["people"] += len(created)
         return created
