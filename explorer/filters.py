@@ -2,7 +2,10 @@
 
 Filters take slugs from the query string (``?day=day-1&topic=orm&topic=testing``):
 several values of one filter are OR-ed, different filters AND-ed, and a slug
-that names nothing simply matches nothing. ``q`` searches titles, summaries,
+that names nothing simply matches nothing. ``recap`` takes a conference's slug,
+``year`` its year (``year=2024``). A day is ``<recap>/<day>`` (one conference's
+day) or a bare ``<day>`` (that day of every conference the other filters leave:
+``?recap=a&recap=b&day=monday`` is both Mondays). ``q`` searches titles, summaries,
 speaker, place and dish names with the database's full-text index, ignoring case
 and accents, by word prefix and stem (see ``explorer.search``).
 
@@ -13,16 +16,20 @@ the number of entries the listing would have with that value, keeping every
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
-from .models import Credit, Day, Entry, EntryKind, Person, Topic
+from .models import Credit, Day, Entry, EntryKind, Person, Recap, Topic
 from .search import filter_entries, search_words
 from .text import fold
 
@@ -31,6 +38,13 @@ SEARCH_MAX_LENGTH = 200
 SPEAKER_FACET_LIMIT = 30
 # Values beyond this many for one filter are ignored.
 MAX_VALUES_PER_FILTER = 50
+# The conference facet lists this many conferences (those with matching entries
+# first, newest first) and the selected ones; /recaps/ lists them all.
+RECAP_FACET_LIMIT = 20
+# With several conferences in view, the day facet lists the days of this many.
+DAY_FACET_RECAPS = 5
+# A day of one conference in the ``day`` parameter: "<recap>/<day>".
+DAY_SEPARATOR = "/"
 
 
 def speaker_search(params: QueryDict) -> str:
@@ -95,17 +109,103 @@ class SlugsFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
+def split_days(values: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """``day`` values as bare day slugs and (recap slug, day slug) pairs."""
+    bare, qualified = [], []
+    for value in values:
+        recap, separator, day = value.partition(DAY_SEPARATOR)
+        if separator:
+            qualified.append((recap, day))
+        else:
+            bare.append(value)
+    return bare, qualified
+
+
+def days_named(values: Iterable[str]) -> QuerySet[Day]:
+    """The days the ``day`` values name: a bare slug names that day of every recap."""
+    bare, qualified = split_days(values)
+    conditions = [Q(slug__in=bare)] if bare else []
+    conditions += [Q(recap__slug=recap, slug=day) for recap, day in qualified]
+    return Day.objects.filter(reduce(operator.or_, conditions, Q(pk__in=[])))
+
+
+class DaysFilter(SlugsFilter):
+    """Entries of the named days (``<recap>/<day>``, or a bare ``<day>`` of any recap).
+
+    ``day_id IN (SELECT ...)``, not a join: with a join SQLite walks every entry
+    of those days, however few others match.
+    """
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(day__in=days_named(value).values("pk"))
+
+
+def in_years(values: Iterable[str]) -> Q | None:
+    """Recaps that started in one of the years ``values`` ("2024"); None if none is a year.
+
+    ``start_date__year=2024`` is a date range, which needs no function per row.
+    """
+    years = [int(v) for v in values if v.isascii() and v.isdigit() and len(v) == 4]
+    if not years:
+        return None
+    return reduce(operator.or_, [Q(start_date__year=year) for year in years])
+
+
+class YearsFilter(SlugsFilter):
+    """Entries of the recaps that started in one of the given years."""
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        years = in_years(value)
+        if years is None:
+            # Nothing that could be a year: nothing matches, as for an unknown slug.
+            return qs.none()
+        return qs.filter(recap__in=Recap.objects.filter(years).values("pk"))
+
+
 @dataclass
 class FacetValue:
     value: str
     label: str
     count: int
     selected: bool = False
+    # A day's conference, when the day facet lists several (its values are then
+    # "<recap>/<day>"); ``slug`` is the bare day slug an old ``?day=`` URL gives.
+    recap: str = ""
+    recap_name: str = ""
+    slug: str = ""
 
     @property
     def disabled(self) -> bool:
         # A selected value stays usable, so that it can always be unticked.
         return self.count == 0 and not self.selected
+
+    @property
+    def html_id(self) -> str:
+        """The value as part of an element id (no "/")."""
+        return self.value.replace(DAY_SEPARATOR, "--")
+
+    def as_json(self) -> dict:
+        data = {
+            "value": self.value,
+            "label": self.label,
+            "count": self.count,
+            "selected": self.selected,
+        }
+        if self.recap:
+            data["recap"] = self.recap
+        return data
+
+
+@dataclass
+class FacetGroup:
+    """The values of one conference in a grouped facet (the days of several)."""
+
+    label: str
+    values: list[FacetValue]
 
 
 @dataclass
@@ -115,16 +215,55 @@ class Facet:
     values: list[FacetValue] = field(default_factory=list)
     # The speaker facet's own search (``speaker_q``): the names it was narrowed to.
     search: str = ""
+    # How many values there were beyond those listed (conferences, or the
+    # conferences whose days the day facet leaves out).
+    more: int = 0
+    # The conference facet: every recap's count, listed or not (for the total).
+    all_counts: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> list[dict]:
-        return [
-            {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-            for v in self.values
-        ]
+        return [v.as_json() for v in self.values]
+
+    @property
+    def groups(self) -> list[FacetGroup]:
+        """The values by conference, when they belong to several (else none)."""
+        groups: dict[str, FacetGroup] = {}
+        for value in self.values:
+            if not value.recap:
+                return []
+            groups.setdefault(value.recap, FacetGroup(value.recap_name, [])).values.append(value)
+        return list(groups.values())
+
+    @property
+    def shown(self) -> bool:
+        """Whether the facet is worth showing: more than one value, or one selected.
+
+        With a single conference in the database, its conference and year facets
+        stay out of the way.
+        """
+        return len(self.values) > 1 or any(v.selected for v in self.values)
+
+    @property
+    def visible(self) -> bool:
+        """Whether the page shows the facet: the conference and year facets only if shown."""
+        return self.name not in {"recap", "year"} or self.shown
+
+    def label(self, value: str) -> str:
+        """What a chip says for ``value`` (itself when the facet does not know it)."""
+        for option in self.values:
+            if option.value == value:
+                return f"{option.label}, {option.recap_name}" if option.recap else option.label
+        for option in self.values:
+            if option.slug == value and option.recap:
+                # A bare day slug among several conferences: that day in each.
+                return f"{option.label}, every conference"
+        return value
 
 
 class EntryFilterSet(django_filters.FilterSet):
-    day = SlugsFilter(field_name="day__slug", label="Day", foreign=(Day, "day"))
+    recap = SlugsFilter(field_name="recap__slug", label="Conference", foreign=(Recap, "recap"))
+    year = YearsFilter(field_name="recap__start_date", label="Year")
+    day = DaysFilter(field_name="day__slug", label="Day")
     topic = SlugsFilter(
         field_name="topics__slug", label="Topic", related=(Entry.topics.through, "topic__slug")
     )
@@ -142,11 +281,11 @@ class EntryFilterSet(django_filters.FilterSet):
         },
     )
 
-    FACETS = ("day", "topic", "speaker", "kind")
+    FACETS = ("recap", "year", "day", "topic", "speaker", "kind")
 
     class Meta:
         model = Entry
-        fields = ["day", "topic", "speaker", "kind", "q"]
+        fields = ["recap", "year", "day", "topic", "speaker", "kind", "q"]
 
     # -- filtering ---------------------------------------------------------
 
@@ -176,14 +315,24 @@ class EntryFilterSet(django_filters.FilterSet):
         )
 
     def total(self, facets: list[Facet]) -> int:
-        """How many entries match, from the kind facet: no ``COUNT`` query.
+        """How many entries match, from the conference facet: no ``COUNT`` query.
 
-        Every entry has exactly one kind, so the kind facet's counts add up to the
-        total (those of the selected kinds, when kinds are filtered).
+        Every entry belongs to exactly one recap, so the conference facet's counts
+        add up to the total (those of the selected recaps, when recaps are filtered).
+        The facet keeps every recap's count for this, even those it does not list.
         """
-        kinds = next(facet for facet in facets if facet.name == "kind")
-        selected = set(self.selected("kind"))
-        return sum(v.count for v in kinds.values if not selected or v.value in selected)
+        recaps = next(facet for facet in facets if facet.name == "recap")
+        return sum(self._in_results(recaps).values())
+
+    def recaps_in_results(self, facets: list[Facet]) -> int:
+        """How many conferences the results come from (from the conference facet)."""
+        recaps = next(facet for facet in facets if facet.name == "recap")
+        return sum(1 for n in self._in_results(recaps).values() if n)
+
+    def _in_results(self, recaps: Facet) -> dict[str, int]:
+        selected = set(self.selected("recap"))
+        counts = recaps.all_counts
+        return {slug: n for slug, n in counts.items() if not selected or slug in selected}
 
     # -- facets ------------------------------------------------------------
 
@@ -199,9 +348,22 @@ class EntryFilterSet(django_filters.FilterSet):
     def facet(self, name: str, speaker_search: str = "") -> Facet:
         """The facet of filter ``name``; ``speaker_search`` narrows the speakers listed."""
         selected = set(self.selected(name))
+        if name == "recap":
+            return self._recap_facet(selected)
         if name == "day":
-            counts = self._counts(name, Entry, "day_id")
-            rows = self._fetch(_DAY_SQL, counts)
+            return self._day_facet(selected)
+        if name == "year":
+            counts = self._counts(name, Entry, "recap_id")
+            years = (
+                Recap.objects.filter(start_date__isnull=False)
+                .order_by()
+                .values("id", recap_year=ExtractYear("start_date"))
+            )
+            sql, params = years.query.sql_with_params()
+            rows = [
+                (str(int(year)), str(int(year)), n)
+                for year, n in self._fetch(_YEAR_SQL, counts, before=params, years=sql)
+            ]
         elif name == "topic":
             counts = self._counts(name, Entry.topics.through, "topic_id")
             rows = self._fetch(_TOPIC_SQL, counts)
@@ -223,6 +385,86 @@ class EntryFilterSet(django_filters.FilterSet):
             value.selected = value.value in selected
         search = speaker_search if name == "speaker" else ""
         return Facet(name, str(self.filters[name].label), values, search=search)
+
+    def _recap_facet(self, selected: set[str]) -> Facet:
+        """The conferences, newest first, with their counts (one query).
+
+        Every conference's count is kept (for ``total``), but a large archive's
+        facet lists only ``RECAP_FACET_LIMIT`` of them: those with matching entries
+        first, and the selected ones.
+        """
+        counts = self._counts("recap", Entry, "recap_id")
+        values = [
+            FacetValue(slug, name, int(n), selected=slug in selected)
+            for slug, name, n in self._fetch(_RECAP_SQL, counts)
+        ]
+        listed = values
+        if len(values) > RECAP_FACET_LIMIT:
+            # A stable sort: the newest first within "matching or selected" and the rest.
+            ranked = sorted(values, key=lambda v: not (v.count or v.selected))
+            keep = {v.value for v in ranked[:RECAP_FACET_LIMIT]} | selected
+            listed = [v for v in values if v.value in keep]
+        return Facet(
+            "recap",
+            str(self.filters["recap"].label),
+            listed,
+            more=len(values) - len(listed),
+            all_counts={v.value: v.count for v in values},
+        )
+
+    def _day_facet(self, selected: set[str]) -> Facet:
+        """The days of the conferences in view, with their counts (one query).
+
+        The conferences in view are those the conference and year filters leave,
+        and those of the selected days. With one, its days are listed by bare slug
+        (``day=monday``), as on a single-recap site; with several, each value is
+        ``<recap>/<day>`` and the facet groups them by conference, for the
+        ``DAY_FACET_RECAPS`` conferences with matching entries (newest first).
+        """
+        counts = self._counts("day", Entry, "day_id")
+        in_view = self._recaps_in_view(selected)
+        parts, params = {"in_view": ""}, []
+        if in_view is not None:
+            try:
+                sql, params = in_view.order_by().values("pk").query.sql_with_params()
+                parts["in_view"] = f"AND d.recap_id IN ({sql})"
+            except EmptyResultSet:
+                parts["in_view"] = "AND 1 = 0"
+        rows = self._fetch(_DAY_SQL, counts, after=[*params, DAY_FACET_RECAPS], **parts)
+        in_view_count = rows[0][2] if rows else 0
+        grouped = in_view_count > 1
+        bare, _ = split_days(selected)
+        values = []
+        for recap, recap_name, _, slug, label, n in rows:
+            qualified = f"{recap}{DAY_SEPARATOR}{slug}"
+            values.append(
+                FacetValue(
+                    qualified if grouped else slug,
+                    label,
+                    int(n),
+                    selected=slug in bare or qualified in selected,
+                    recap=recap if grouped else "",
+                    recap_name=recap_name if grouped else "",
+                    slug=slug,
+                )
+            )
+        listed = len({v.recap for v in values})
+        return Facet(
+            "day", str(self.filters["day"].label), values, more=max(0, in_view_count - listed)
+        )
+
+    def _recaps_in_view(self, selected_days: set[str]) -> QuerySet[Recap] | None:
+        """The recaps whose days the day facet lists; None for all of them."""
+        recaps, years = self.selected("recap"), self.selected("year")
+        if not recaps and not years:
+            return None
+        condition = Q(slug__in=recaps) if recaps else Q()
+        if years:
+            condition &= in_years(years) or Q(pk__in=[])
+        _, qualified = split_days(selected_days)
+        if qualified:
+            condition |= Q(slug__in=[recap for recap, _ in qualified])
+        return Recap.objects.filter(condition)
 
     def _counts(self, name: str, model: type[Model], key: str) -> tuple[str, tuple]:
         """SQL for ``value, n``: ``model`` rows of the entries passing every filter but
@@ -312,18 +554,48 @@ class EntryFilterSet(django_filters.FilterSet):
 # value kept if any entry has it.
 _TABLES = {
     "entry": Entry._meta.db_table,
+    "recap": Recap._meta.db_table,
     "day": Day._meta.db_table,
     "topic": Topic._meta.db_table,
     "entry_topics": Entry.topics.through._meta.db_table,
     "person": Person._meta.db_table,
 }
-# One value per day slug, shared by every recap's day with that slug.
+# The conferences with entries, newest first (undated last).
+_RECAP_SQL = """
+SELECT r.slug, r.name, COALESCE(c.n, 0)
+FROM {recap} r LEFT JOIN ({counts}) c ON c.value = r.id
+WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.recap_id = r.id)
+ORDER BY r.start_date IS NULL, r.start_date DESC, r.name, r.id
+"""
+# The years conferences started in (``{years}``: recap id, year), newest first.
+_YEAR_SQL = """
+SELECT y.recap_year, COALESCE(SUM(c.n), 0)
+FROM ({years}) y LEFT JOIN ({counts}) c ON c.value = y.id
+WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.recap_id = y.id)
+GROUP BY y.recap_year
+ORDER BY y.recap_year DESC
+"""
+# The days of the conferences in view (``{in_view}``), each conference's in order:
+# the first few conferences (``LIMIT``) with matching entries first, newest first.
+# ``total`` is how many conferences are in view.
 _DAY_SQL = """
-SELECT d.slug, MIN(d.label), COALESCE(SUM(c.n), 0)
-FROM {day} d LEFT JOIN ({counts}) c ON c.value = d.id
-WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.day_id = d.id)
-GROUP BY d.slug
-ORDER BY MIN(d."order"), d.slug
+WITH counts AS ({counts}),
+days AS (
+    SELECT d.id, d.recap_id, d.slug, d.label, d."order" AS position, COALESCE(c.n, 0) AS n
+    FROM {day} d LEFT JOIN counts c ON c.value = d.id
+    WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.day_id = d.id) {in_view}
+),
+recaps AS (
+    SELECT r.id, r.slug, r.name, r.start_date, SUM(days.n) AS n, COUNT(*) OVER () AS total
+    FROM {recap} r JOIN days ON days.recap_id = r.id
+    GROUP BY r.id, r.slug, r.name, r.start_date
+    ORDER BY SUM(days.n) = 0, r.start_date IS NULL, r.start_date DESC, r.name, r.id
+    LIMIT %s
+)
+SELECT recaps.slug, recaps.name, recaps.total, days.slug, days.label, days.n
+FROM recaps JOIN days ON days.recap_id = recaps.id
+ORDER BY recaps.n = 0, recaps.start_date IS NULL, recaps.start_date DESC, recaps.name,
+    recaps.id, days.position, days.id
 """
 _TOPIC_SQL = """
 SELECT t.slug, t.name, COALESCE(c.n, 0)

@@ -3,7 +3,9 @@
 The inline editing views are ``explorer.curation.inline``; the curator screens
 have their own URLs (``explorer.curation.urls``, under /manage/).
 
-``recap`` (a recap's own page) is left to the curator screens.
+A conference's landing page (``recaps/<slug>/``) sits beside its entries
+(``recaps/<recap>/<entry>/``) and days (``recaps/<recap>/days/<day>/``); the
+curators' screens for it are under ``/manage/recap/``.
 """
 
 from django.urls import path
@@ -13,6 +15,8 @@ from .curation import inline
 
 urlpatterns = [
     path("", views.explore, name="explore"),
+    path("recaps/", views.recap_index, name="recaps"),
+    path("recaps/<slug:slug>/", views.recap_page, name="recap"),
     path("recaps/<slug:recap>/days/<slug:slug>/", views.day_page, name="day"),
     path("recaps/<slug:recap>/<slug:slug>/", views.entry_page, name="entry"),
     path("speakers/<slug:slug>/", views.speaker_page, name="speaker"),

@@ -11,15 +11,18 @@ same few queries, whatever their number.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -29,7 +32,7 @@ from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_headers
 
 from .filters import SEARCH_MAX_LENGTH, EntryFilterSet, Facet, speaker_search
-from .models import Credit, Day, Dish, Entry, Person, Place, Recap, Topic
+from .models import Credit, Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
 
 EXPLORE_TEMPLATE = "explorer/explore.html"
 # Cards per page of the explorer (HTML and JSON).
@@ -89,11 +92,10 @@ def _state(filterset: EntryFilterSet) -> dict[str, list[str]]:
 def _chips(state: dict[str, list[str]], facets: list[Facet]) -> list[Chip]:
     chips = []
     for facet in facets:
-        labels = {v.value: v.label for v in facet.values}
         for value in state[facet.name]:
             rest = {**state, facet.name: [v for v in state[facet.name] if v != value]}
-            # An unknown slug still gets a chip, so that it can be removed.
-            chips.append(Chip(facet.legend, labels.get(value, value), explore_url(rest)))
+            # An unknown slug still gets a chip (saying the slug), so that it can be removed.
+            chips.append(Chip(facet.legend, facet.label(value), explore_url(rest)))
     for q in state["q"]:
         chips.append(Chip("Search", f"“{q}”", explore_url({**state, "q": []})))
     return chips
@@ -106,6 +108,7 @@ def entry_json(entry: Entry) -> dict:
         "kind": entry.kind,
         "kind_label": entry.get_kind_display(),
         "recap": entry.recap.slug,
+        "recap_name": entry.recap.name,
         "day": entry.day.label,
         "day_slug": entry.day.slug,
         "speakers": [credit.person.name for credit in entry.credits.all()],
@@ -282,13 +285,15 @@ def explore(request: HttpRequest) -> HttpResponse:
         context = {"facet": filterset.facet("speaker", speaker_q), "oob_status": True}
         return TemplateResponse(request, "partials/facets.html#facet_values", context)
 
-    # "Load more" gets the next page's cards alone: of the facets it needs the total.
+    # "Load more" gets the next page's cards alone: of the facets it needs the
+    # conference facet, for the total and to know whether the results span several.
     load_more = fmt == "html" and htmx and htmx.trigger == LOAD_MORE_TRIGGER
-    facets = [filterset.facet("kind")] if load_more else filterset.facets(speaker_q)
+    facets = [filterset.facet("recap")] if load_more else filterset.facets(speaker_q)
     total = filterset.total(facets)
     page = Page(request, total)
     entries = list(filterset.qs[page.offset : page.offset + PAGE_SIZE])
-    several_recaps = len({entry.recap_id for entry in entries}) > 1
+    # Day headings name their conference when the results come from several.
+    several_recaps = filterset.recaps_in_results(facets) > 1
     if load_more:
         context = {"entries": entries, "page": page, "several_recaps": several_recaps}
         return TemplateResponse(request, f"{EXPLORE_TEMPLATE}#result_page", context)
@@ -322,10 +327,23 @@ def explore(request: HttpRequest) -> HttpResponse:
         "fragment": fragment,
         # A chip or "clear all" link changed the search text: update the box too.
         "sync_search": fragment and htmx.trigger not in SEARCH_TRIGGERS,
-        "recaps": Recap.objects.all(),
+        # The page's heading: the one recap's facts, or the archive's span.
+        "recaps": Recap.objects.all()[:2],
+        "archive": _archive(facets),
     }
     template = f"{EXPLORE_TEMPLATE}#results" if fragment else EXPLORE_TEMPLATE
     return TemplateResponse(request, template, context)
+
+
+def _archive(facets: list[Facet]) -> dict[str, Any]:
+    """How many conferences have entries, and the years they span (from the facets)."""
+    by_name = {facet.name: facet for facet in facets}
+    years = [int(v.value) for v in by_name["year"].values]
+    return {
+        "conferences": len(by_name["recap"].all_counts),
+        "first_year": min(years, default=None),
+        "last_year": max(years, default=None),
+    }
 
 
 # The site's mark (the header's logo square), so that browsers asking for an icon
@@ -379,12 +397,61 @@ def detail_entries(queryset: QuerySet[Entry]) -> dict:
     return {"entries": entries[:DETAIL_LIMIT], "total": total}
 
 
+@dataclass
+class RecapGroup:
+    """A detail page's entries at one conference: its first cards and how many in all."""
+
+    slug: str
+    name: str
+    start_date: dt.date | None
+    count: int
+    explore_url: str
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return reverse("recap", kwargs={"slug": self.slug})
+
+
+def entries_by_recap(queryset: QuerySet[Entry], params: dict[str, list[str]]) -> dict:
+    """A detail page's cards grouped by conference, newest first, with counts (two queries).
+
+    Every conference of the entries gets its count (one grouped query) and a link
+    to the explorer filtered on ``params`` and on it; the page shows the first
+    ``DETAIL_LIMIT`` cards in all, so a prolific speaker of a large archive costs
+    what one page of cards costs.
+    """
+    counts = (
+        queryset.order_by()
+        .values("recap_id", "recap__slug", "recap__name", "recap__start_date")
+        .annotate(n=Count("pk"))
+    )
+    groups = {
+        row["recap_id"]: RecapGroup(
+            slug=row["recap__slug"],
+            name=row["recap__name"],
+            start_date=row["recap__start_date"],
+            count=row["n"],
+            explore_url=explore_url({**params, "recap": [row["recap__slug"]]}),
+        )
+        for row in counts
+    }
+    for entry in card_entries(queryset)[:DETAIL_LIMIT]:
+        groups[entry.recap_id].entries.append(entry)
+    ordered = sorted(groups.values(), key=lambda g: (g.name, g.slug))
+    ordered.sort(key=lambda g: g.start_date or dt.date.min, reverse=True)
+    return {
+        "groups": ordered,
+        "total": sum(group.count for group in ordered),
+        "explore_url": explore_url(params),
+    }
+
+
 def speaker_page(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
     context = {
         "person": person,
-        **detail_entries(Entry.objects.filter(credits__person=person)),
-        "explore_url": explore_url({"speaker": [person.slug]}),
+        **entries_by_recap(Entry.objects.filter(credits__person=person), {"speaker": [slug]}),
     }
     return TemplateResponse(request, "explorer/speaker_page.html", context)
 
@@ -393,8 +460,7 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     context = {
         "topic": topic,
-        **detail_entries(Entry.objects.filter(topics=topic)),
-        "explore_url": explore_url({"topic": [topic.slug]}),
+        **entries_by_recap(Entry.objects.filter(topics=topic), {"topic": [slug]}),
     }
     return TemplateResponse(request, "explorer/topic_page.html", context)
 
@@ -404,7 +470,7 @@ def day_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
     context = {
         "day": day,
         **detail_entries(Entry.objects.filter(day=day)),
-        "explore_url": explore_url({"day": [day.slug]}),
+        "explore_url": explore_url({"recap": [day.recap.slug], "day": [day.slug]}),
     }
     return TemplateResponse(request, "explorer/day_page.html", context)
 
@@ -412,10 +478,56 @@ def day_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
 def place_page(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place, slug=slug)
     dishes_here = Dish.objects.filter(place=place).values("entry_id")
-    context = {
-        "place": place,
-        **detail_entries(Entry.objects.filter(Q(place=place) | Q(pk__in=dishes_here))),
-        # The explorer has no place filter: its search covers place names.
-        "explore_url": explore_url({"q": place.name}),
-    }
+    entries = Entry.objects.filter(Q(place=place) | Q(pk__in=dishes_here))
+    # The explorer has no place filter: its search covers place names.
+    context = {"place": place, **entries_by_recap(entries, {"q": [place.name]})}
     return TemplateResponse(request, "explorer/place_page.html", context)
+
+
+# Conferences per page of /recaps/.
+RECAPS_PER_PAGE = 60
+
+
+def recap_index(request: HttpRequest) -> HttpResponse:
+    """Every conference as a card, newest first, with its counts (two queries a page)."""
+    recaps = Recap.objects.annotate(
+        talks=Count("entries", filter=Q(entries__kind__in=Entry.TALK_KINDS)),
+        events=Count("entries", filter=Q(entries__kind=EntryKind.EVENT)),
+        food_places=Count("entries__place", filter=Q(entries__kind=EntryKind.FOOD), distinct=True),
+    ).order_by(F("start_date").desc(nulls_last=True), "name", "pk")
+    page = Paginator(recaps, RECAPS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "explorer/recap_index.html", {"page": page})
+
+
+def recap_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A conference's landing page: its facts, days, speakers and places (five queries)."""
+    recap = get_object_or_404(Recap, slug=slug)
+    days = recap.days.annotate(n=Count("entries")).order_by("order", "pk")
+    kinds = dict(recap.entries.order_by().values_list("kind").annotate(n=Count("pk")))
+    speakers = (
+        Person.objects.filter(credits__entry__recap=recap)
+        .annotate(n=Count("credits"))
+        .order_by("-n", "name", "pk")
+    )
+    dish_places = Dish.objects.filter(entry__recap=recap).values("place_id")
+    places = (
+        Place.objects.filter(Q(pk__in=recap.entries.values("place_id")) | Q(pk__in=dish_places))
+        .annotate(n=Count("entries", filter=Q(entries__recap=recap)))
+        .order_by("name", "pk")
+    )
+    labels = dict(EntryKind.choices)
+    context = {
+        "recap": recap,
+        "days": days,
+        "kinds": [(labels[kind], n) for kind, n in sorted(kinds.items(), key=_kind_order)],
+        "entry_count": sum(kinds.values()),
+        "speakers": speakers,
+        "places": places,
+        "explore_url": explore_url({"recap": [recap.slug]}),
+    }
+    return TemplateResponse(request, "explorer/recap_page.html", context)
+
+
+def _kind_order(item: tuple[str, int]) -> int:
+    kind = item[0]
+    return EntryKind.values.index(kind) if kind in EntryKind.values else len(EntryKind)

@@ -100,7 +100,7 @@ def test_entry_page_links_back_to_the_filtered_explorer(client, conference):
 
     assert 'href="/?speaker=sarah-boyce"' in html
     assert 'href="/?speaker=tim-schilling"' in html
-    assert 'href="/?day=day-2"' in html
+    assert 'href="/?recap=djangocon-us-2024&amp;day=day-2"' in html
     assert 'href="/?topic=community"' in html
     assert 'href="/?kind=panel"' in html
 
@@ -174,7 +174,8 @@ def test_day_page(client, conference):
 
     assert "<h1>Day 2</h1>" in html
     assert "<p>The <strong>second</strong> day.</p>" in html
-    assert 'href="/?day=day-2"' in html
+    assert 'href="/?recap=djangocon-us-2024&amp;day=day-2"' in html
+    assert 'href="/recaps/djangocon-us-2024/">DjangoCon US 2024</a>' in html  # its conference
     assert html.count('<article class="card ') == 5
 
 
@@ -217,12 +218,16 @@ def test_a_detail_page_shows_its_first_entries_and_links_to_all(
         EntryFactory(day=conference.day1, title=f"More {n}", speakers=[conference.sarah])
     total = DETAIL_LIMIT + 5 + 2  # and her keynote and panel
 
-    with django_assert_max_num_queries(7):  # one more: the count
+    with django_assert_max_num_queries(6):
         html = page(client, "/speakers/sarah-boyce/")
 
     assert html.count('<article class="card ') == DETAIL_LIMIT
-    assert f"{total} entries</h2>" in html
-    assert f'<a href="/?speaker=sarah-boyce">All {total} in the explorer</a>' in html
+    assert f'<p class="entries-summary">{total} entries</p>' in html
+    assert f"The first {DETAIL_LIMIT} are shown." in html
+    assert (
+        '<a href="/?speaker=sarah-boyce&amp;recap=djangocon-us-2024">'
+        f"All {total} at DjangoCon US 2024 in the explorer</a>"
+    ) in html
 
 
 # -- Markdown -----------------------------------------------------------------

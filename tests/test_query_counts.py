@@ -1,10 +1,12 @@
-"""The explorer takes the same number of queries at 10, 500 and 5,000 entries.
+"""The explorer takes the same number of queries at 1, 3 and 50 recaps, 10 to 5,000 entries.
 
 Rows are built with ``bulk_create`` (and the search documents in one go), so the
 5,000-entry case stays fast enough for every ``make test``.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.db import connection
@@ -18,10 +20,11 @@ from explorer.views import PAGE_SIZE
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
-# The data version (ETag), four facets (which also give the total), a page of
-# entries, their credits, topics and dishes; the full page adds the recaps.
-PAGE_QUERIES = 10
-FRAGMENT_QUERIES = 9
+# The data version (ETag), six facets (the conference facet also gives the total),
+# a page of entries, their credits, topics and dishes; the full page adds the
+# recaps of its heading.
+PAGE_QUERIES = 12
+FRAGMENT_QUERIES = 11
 URLS = [
     ("/", {}, PAGE_QUERIES),
     ("/", HX, FRAGMENT_QUERIES),
@@ -31,17 +34,34 @@ URLS = [
     ("/?speaker=person-0&kind=talk", {}, PAGE_QUERIES),
     ("/?q=entry+dish", HX, FRAGMENT_QUERIES),
     ("/?speaker_q=person+1&day=day-2", HX, FRAGMENT_QUERIES),
+    ("/?recap=conf-0&recap=conf-1&day=day-1", HX, FRAGMENT_QUERIES),
+    ("/?year=2024&day=conf-0/day-2&day=day-0", {}, PAGE_QUERIES),
+    # No year at all: nothing can match, so no page of cards is fetched.
+    ("/?year=nope", HX, FRAGMENT_QUERIES - 4),
     # The speaker facet's search box: the data version and the speaker facet.
     ("/?speaker_q=person&kind=talk", {**HX, "HX-Trigger": "speaker-q"}, 2),
-    ("/?format=json&day=day-1&topic=topic-1&speaker=person-1&kind=food&q=dish", {}, 9),
+    # "Load more": the data version, the conference facet and the cards.
+    ("/?page=2", {**HX, "HX-Trigger": "load-more"}, 6),
+    (
+        "/?format=json&recap=conf-0&year=2024&day=day-1&topic=topic-1&speaker=person-1"
+        "&kind=food&q=dish",
+        {},
+        FRAGMENT_QUERIES,
+    ),
 ]
 
 
-def build(count: int) -> None:
-    """``count`` entries over 3 days, each with 2 speakers, 2 topics and a dish."""
-    recap = Recap.objects.create(name="Big Conf", slug="big-conf")
+def build(count: int, n_recaps: int = 1) -> None:
+    """``count`` entries over ``n_recaps`` recaps of 3 days (one a year, newest 2024),
+    each entry with 2 speakers, 2 topics and a dish."""
+    recaps = Recap.objects.bulk_create(
+        Recap(name=f"Conf {n}", slug=f"conf-{n}", start_date=dt.date(2024 - n, 9, 1))
+        for n in range(n_recaps)
+    )
     days = Day.objects.bulk_create(
-        Day(recap=recap, label=f"Day {n}", slug=f"day-{n}", order=n) for n in range(3)
+        Day(recap=recap, label=f"Day {n}", slug=f"day-{n}", order=n)
+        for recap in recaps
+        for n in range(3)
     )
     topics = Topic.objects.bulk_create(
         Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(6)
@@ -53,8 +73,8 @@ def build(count: int) -> None:
     kinds = [EntryKind.TALK, EntryKind.FOOD, EntryKind.KEYNOTE, EntryKind.NOTE]
     entries = Entry.objects.bulk_create(
         Entry(
-            recap=recap,
-            day=days[n % 3],
+            recap=days[n % len(days)].recap,
+            day=days[n % len(days)],
             kind=kinds[n % 4],
             title=f"Entry {n}",
             slug=f"entry-{n}",
@@ -95,10 +115,10 @@ def queries(client, url: str, headers: dict) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("size", [10, 500, 5000])
-def test_the_explorer_takes_a_fixed_number_of_queries(client, size, settings):
+@pytest.mark.parametrize(("recaps", "size"), [(1, 10), (3, 500), (50, 5000)])
+def test_the_explorer_takes_a_fixed_number_of_queries(client, recaps, size, settings):
     settings.EXPLORER_CACHE_SECONDS = 0  # count the queries of rendering
-    build(size)
+    build(size, recaps)
     client.get("/")  # the CSRF cookie, as a returning visitor has
 
     counts = {(url, tuple(headers)): queries(client, url, headers) for url, headers, _ in URLS}
