@@ -3,9 +3,10 @@
 Filters take slugs from the query string (``?day=day-1&topic=orm&topic=testing``):
 several values of one filter are OR-ed, different filters AND-ed, and a slug
 that names nothing simply matches nothing. ``recap`` takes a conference's slug,
-``year`` its year (``year=2024``). A day is ``<recap>/<day>`` (one conference's
-day) or a bare ``<day>`` (that day of every conference the other filters leave:
-``?recap=a&recap=b&day=monday`` is both Mondays). ``q`` searches titles, summaries,
+``year`` its year (``year=2024``). A day is ``<recap>.<day>``, one conference's
+day (``<recap>/<day>`` also works), or a bare ``<day>``: that day of every
+conference the other filters leave (``?recap=a&recap=b&day=monday`` is both
+Mondays). ``q`` searches titles, summaries,
 speaker, place and dish names with the database's full-text index, ignoring case
 and accents, by word prefix and stem (see ``explorer.search``).
 
@@ -43,8 +44,11 @@ MAX_VALUES_PER_FILTER = 50
 RECAP_FACET_LIMIT = 20
 # With several conferences in view, the day facet lists the days of this many.
 DAY_FACET_RECAPS = 5
-# A day of one conference in the ``day`` parameter: "<recap>/<day>".
-DAY_SEPARATOR = "/"
+# A day of one conference in the ``day`` parameter: "<recap>.<day>", which a
+# browser's form leaves as it is in the address ("/" would become "%2F"); a "/"
+# typed by hand ("<recap>/<day>") means the same.
+DAY_SEPARATOR = "."
+DAY_SEPARATOR_TYPED = "/"
 
 
 def speaker_search(params: QueryDict) -> str:
@@ -129,12 +133,24 @@ def days_named(values: Iterable[str]) -> QuerySet[Day]:
     return Day.objects.filter(reduce(operator.or_, conditions, Q(pk__in=[])))
 
 
+class DayListField(SlugListField):
+    """``day`` values, each "<recap>.<day>" (or "<recap>/<day>") or a bare "<day>"."""
+
+    def to_python(self, value) -> list[str]:
+        days = [
+            day.replace(DAY_SEPARATOR_TYPED, DAY_SEPARATOR, 1) for day in super().to_python(value)
+        ]
+        return list(dict.fromkeys(days))
+
+
 class DaysFilter(SlugsFilter):
-    """Entries of the named days (``<recap>/<day>``, or a bare ``<day>`` of any recap).
+    """Entries of the named days (``<recap>.<day>``, or a bare ``<day>`` of any recap).
 
     ``day_id IN (SELECT ...)``, not a join: with a join SQLite walks every entry
     of those days, however few others match.
     """
+
+    field_class = DayListField
 
     def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
         if not value:
@@ -173,7 +189,7 @@ class FacetValue:
     count: int
     selected: bool = False
     # A day's conference, when the day facet lists several (its values are then
-    # "<recap>/<day>"); ``slug`` is the bare day slug an old ``?day=`` URL gives.
+    # "<recap>.<day>"); ``slug`` is the bare day slug an old ``?day=`` URL gives.
     recap: str = ""
     recap_name: str = ""
     slug: str = ""
@@ -185,7 +201,7 @@ class FacetValue:
 
     @property
     def html_id(self) -> str:
-        """The value as part of an element id (no "/")."""
+        """The value as part of an element id (no ".")."""
         return self.value.replace(DAY_SEPARATOR, "--")
 
     def as_json(self) -> dict:
@@ -418,7 +434,7 @@ class EntryFilterSet(django_filters.FilterSet):
         The conferences in view are those the conference and year filters leave,
         and those of the selected days. With one, its days are listed by bare slug
         (``day=monday``), as on a single-recap site; with several, each value is
-        ``<recap>/<day>`` and the facet groups them by conference, for the
+        ``<recap>.<day>`` and the facet groups them by conference, for the
         ``DAY_FACET_RECAPS`` conferences with matching entries (newest first).
         """
         counts = self._counts("day", Entry, "day_id")

@@ -519,7 +519,7 @@ def recap_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "recap": recap,
         "days": days,
-        "kinds": [(labels[kind], n) for kind, n in sorted(kinds.items(), key=_kind_order)],
+        "kinds": [(kind, labels[kind], n) for kind, n in sorted(kinds.items(), key=_kind_order)],
         "entry_count": sum(kinds.values()),
         "speakers": speakers,
         "places": places,

@@ -9,7 +9,18 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
-from explorer.models import Credit, EntryKind, PlaceKind
+from explorer.loading import load_recap
+from explorer.models import Credit, EntryKind, Person, Place, PlaceKind, Topic
+from explorer.recap_data import (
+    CreditData,
+    DayData,
+    DishData,
+    EntryData,
+    PersonData,
+    PlaceData,
+    RecapData,
+    TopicData,
+)
 from tests.factories import (
     CreditFactory,
     DayFactory,
@@ -224,3 +235,194 @@ def build_conference() -> SimpleNamespace:
 @pytest.fixture
 def conference(db) -> SimpleNamespace:
     return build_conference()
+
+
+def archive_recaps() -> list[RecapData]:
+    """Three small recaps of two years, as an import gives them (loaded in this order).
+
+    ======================  ==========  =============================================
+    recap (dates)           day         entries (kind: people; place)
+    ======================  ==========  =============================================
+    DjangoCon US 2024       Monday      State of Django (keynote: Sarah Boyce),
+    (22-27 Sep 2024,                    Async all the way (talk: Élodie Martin),
+    Durham)                             Lunch at Cocoa Cinnamon (food; Cocoa Cinnamon)
+                            Tuesday     Testing Django (talk: Tim Bell),
+                                        Social night (event)
+    DjangoCon Europe 2024   Wednesday   Forms for humans (talk: Dr. Élodie Martin),
+    (5-9 Jun 2024, Vigo)                Tapas crawl (food; Taberna do Porto)
+                            Thursday    Community panel (panel: Sarah Boyce, host
+                                        Tim Bell)
+    DjangoCon US 2023       Monday      Async views in practice (talk: elodie  martin),
+    (16-20 Oct 2023,                    Coffee at Cocoa Cinnamon (food; Cocoa Cinnamon)
+    Durham)                 Tuesday     Deploying Django (talk: Ana Peña),
+                                        Duke Gardens (sight)
+    ======================  ==========  =============================================
+
+    Two conferences have a Monday and a Tuesday; Élodie Martin is spelled three
+    ways (one person); Sarah Boyce and Tim Bell speak at two; Cocoa Cinnamon is
+    in two.
+    """
+    cocoa = PlaceData("Cocoa Cinnamon", "cafe", city="Durham, NC")
+    topics = [
+        TopicData("Community", "community"),
+        TopicData("Async", "async"),
+        TopicData("Testing", "testing"),
+        TopicData("Accessibility", "accessibility"),
+    ]
+    us_2024 = RecapData(
+        name="DjangoCon US 2024",
+        slug="djangocon-us-2024",
+        city="Durham, NC",
+        venue="Durham Convention Center",
+        start_date=dt.date(2024, 9, 22),
+        end_date=dt.date(2024, 9, 27),
+        source_url="https://example.com/djangocon-us-2024-recap/",
+        author="A. Writer",
+        people=[PersonData("Sarah Boyce", "Django Fellow")],
+        places=[cocoa],
+        topics=topics,
+        days=[
+            DayData(
+                "Monday",
+                date=dt.date(2024, 9, 23),
+                entries=[
+                    EntryData(
+                        "State of Django",
+                        kind="keynote",
+                        people=[CreditData("Sarah Boyce")],
+                        topics=["Community"],
+                    ),
+                    EntryData(
+                        "Async all the way",
+                        kind="talk",
+                        people=[CreditData("Élodie Martin")],
+                        topics=["Async"],
+                    ),
+                    EntryData(
+                        "Lunch at Cocoa Cinnamon",
+                        kind="food",
+                        place="Cocoa Cinnamon",
+                        dishes=[DishData("Mocha", place="Cocoa Cinnamon")],
+                    ),
+                ],
+            ),
+            DayData(
+                "Tuesday",
+                date=dt.date(2024, 9, 24),
+                entries=[
+                    EntryData(
+                        "Testing Django",
+                        kind="talk",
+                        people=[CreditData("Tim Bell")],
+                        topics=["Testing"],
+                    ),
+                    EntryData("Social night", kind="event", topics=["Community"]),
+                ],
+            ),
+        ],
+    )
+    europe_2024 = RecapData(
+        name="DjangoCon Europe 2024",
+        slug="djangocon-europe-2024",
+        city="Vigo",
+        start_date=dt.date(2024, 6, 5),
+        end_date=dt.date(2024, 6, 9),
+        author="A. Writer",
+        places=[PlaceData("Taberna do Porto", "restaurant", city="Vigo")],
+        topics=topics,
+        days=[
+            DayData(
+                "Wednesday",
+                date=dt.date(2024, 6, 5),
+                entries=[
+                    EntryData(
+                        "Forms for humans",
+                        kind="talk",
+                        people=[CreditData("Dr. Élodie Martin")],
+                        topics=["Accessibility"],
+                    ),
+                    EntryData(
+                        "Tapas crawl",
+                        kind="food",
+                        place="Taberna do Porto",
+                        dishes=[DishData("Pulpo á feira", place="Taberna do Porto")],
+                    ),
+                ],
+            ),
+            DayData(
+                "Thursday",
+                date=dt.date(2024, 6, 6),
+                entries=[
+                    EntryData(
+                        "Community panel",
+                        kind="panel",
+                        people=[
+                            CreditData("Sarah Boyce", "panellist"),
+                            CreditData("Tim Bell", "host"),
+                        ],
+                        topics=["Community"],
+                    ),
+                ],
+            ),
+        ],
+    )
+    us_2023 = RecapData(
+        name="DjangoCon US 2023",
+        slug="djangocon-us-2023",
+        city="Durham, NC",
+        start_date=dt.date(2023, 10, 16),
+        end_date=dt.date(2023, 10, 20),
+        author="A. Writer",
+        places=[cocoa, PlaceData("Sarah P. Duke Gardens", "garden", city="Durham, NC")],
+        topics=topics,
+        days=[
+            DayData(
+                "Monday",
+                date=dt.date(2023, 10, 16),
+                entries=[
+                    EntryData(
+                        "Async views in practice",
+                        kind="talk",
+                        people=[CreditData("elodie  martin")],
+                        topics=["Async"],
+                    ),
+                    EntryData(
+                        "Coffee at Cocoa Cinnamon",
+                        kind="food",
+                        place="Cocoa Cinnamon",
+                        dishes=[DishData("Cortado", place="Cocoa Cinnamon")],
+                    ),
+                ],
+            ),
+            DayData(
+                "Tuesday",
+                date=dt.date(2023, 10, 17),
+                entries=[
+                    EntryData("Deploying Django", kind="talk", people=[CreditData("Ana Peña")]),
+                    EntryData("Duke Gardens", kind="sight", place="Sarah P. Duke Gardens"),
+                ],
+            ),
+        ],
+    )
+    return [us_2024, europe_2024, us_2023]
+
+
+def build_archive() -> SimpleNamespace:
+    """The three recaps of ``archive_recaps``, loaded as ``import_recap`` would."""
+    recaps = [load_recap(data)[0] for data in archive_recaps()]
+    return SimpleNamespace(
+        us_2024=recaps[0],
+        europe_2024=recaps[1],
+        us_2023=recaps[2],
+        elodie=Person.objects.get(slug="elodie-martin"),
+        sarah=Person.objects.get(slug="sarah-boyce"),
+        tim=Person.objects.get(slug="tim-bell"),
+        cocoa=Place.objects.get(slug="cocoa-cinnamon"),
+        community=Topic.objects.get(slug="community"),
+        asynchronous=Topic.objects.get(slug="async"),
+    )
+
+
+@pytest.fixture
+def archive(db) -> SimpleNamespace:
+    return build_archive()

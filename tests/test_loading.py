@@ -226,3 +226,99 @@ def test_existing_topics_belong_to_curators():
     load_recap(small_recap())
 
     assert Topic.objects.get(slug="performance").keywords == "speed"
+
+
+# -- One person (place, topic) across recaps --------------------------------------
+
+
+def other_recap(*names: str, place: str = "Café Lua", topic: str = "Performance") -> RecapData:
+    """A second recap whose one talk is given by ``names``, at ``place``, on ``topic``."""
+    return RecapData(
+        name="PyCon Other 2031",
+        slug="pycon-other-2031",
+        start_date=dt.date(2031, 5, 6),
+        places=[PlaceData(place, "cafe")],
+        days=[
+            DayData(
+                "Monday",
+                entries=[
+                    EntryData(
+                        "Another talk",
+                        kind="talk",
+                        people=[CreditData(name) for name in names],
+                        topics=[topic],
+                    ),
+                    EntryData("Lunch", kind="food", place=place),
+                ],
+            )
+        ],
+    )
+
+
+def test_a_person_of_two_recaps_is_one_person_whatever_the_spelling():
+    load_recap(small_recap())  # "Ana Peña"
+
+    _, report = load_recap(other_recap("Dr. ANA  pena"))
+
+    ana = Person.objects.get(key="ana pena")
+    assert ana.slug == "ana-pena"
+    assert ana.name == "Ana Peña"  # a person found again keeps their name and slug
+    assert ana.credits.count() == 3
+    assert report.created["people"] == 0
+
+
+def test_the_first_spelling_stays_whatever_loads_next():
+    load_recap(small_recap())
+    load_recap(other_recap("ana pena"))
+    load_recap(small_recap())
+    load_recap(other_recap("ana pena"))
+
+    assert list(Person.objects.filter(key="ana pena").values_list("name", "slug")) == [
+        ("Ana Peña", "ana-pena")
+    ]
+
+
+def test_people_with_other_names_stay_apart():
+    load_recap(small_recap())
+    load_recap(other_recap("Ana Penalosa"))
+
+    assert Person.objects.filter(name__startswith="Ana Pe").count() == 2
+
+
+def test_a_person_a_curator_renamed_is_still_found_by_slug():
+    load_recap(small_recap())
+    Person.objects.filter(slug="ana-pena").update(name="Ana Peña Ruiz", key="ana pena ruiz")
+
+    _, report = load_recap(other_recap("Ana Peña"))
+
+    assert list(Person.objects.filter(slug__startswith="ana").values_list("name", flat=True)) == [
+        "Ana Peña Ruiz"
+    ]
+    assert any("Ana Peña" in note and "name" in note for note in report.kept)
+
+
+def test_the_names_merged_into_a_person_place_or_topic_are_found_again():
+    load_recap(small_recap())
+    Person.objects.filter(slug="ana-pena").update(aliases=["A. Peña"])
+    Place.objects.filter(slug="cafe-lua").update(aliases=["Lua Coffee"])
+    Topic.objects.filter(slug="performance").update(aliases=["Speed"])
+
+    load_recap(other_recap("A. Pena", place="Lua coffee", topic="Speed"))
+
+    talk = Entry.objects.get(slug="another-talk")
+    assert [c.person.slug for c in talk.credits.all()] == ["ana-pena"]
+    assert list(talk.topics.values_list("slug", flat=True)) == ["performance"]
+    lunch = Entry.objects.get(recap__slug="pycon-other-2031", slug="lunch")
+    assert lunch.place.slug == "cafe-lua"
+    assert lunch.place.name == "Café Lua"  # the kept place keeps its own name
+    assert not Person.objects.filter(name="A. Pena").exists()
+
+
+def test_the_person_key_is_kept_by_every_save():
+    person = Person.objects.create(name="Dr. Zoë  Smith", slug="zoe")
+    assert person.key == "zoe smith"
+
+    person.name = "Zoe Smythe"
+    person.save(update_fields=["name"])
+
+    assert Person.objects.get(pk=person.pk).key == "zoe smythe"

@@ -35,7 +35,7 @@ URLS = [
     ("/?q=entry+dish", HX, FRAGMENT_QUERIES),
     ("/?speaker_q=person+1&day=day-2", HX, FRAGMENT_QUERIES),
     ("/?recap=conf-0&recap=conf-1&day=day-1", HX, FRAGMENT_QUERIES),
-    ("/?year=2024&day=conf-0/day-2&day=day-0", {}, PAGE_QUERIES),
+    ("/?year=2024&day=conf-0.day-2&day=day-0", {}, PAGE_QUERIES),
     # No year at all: nothing can match, so no page of cards is fetched.
     ("/?year=nope", HX, FRAGMENT_QUERIES - 4),
     # The speaker facet's search box: the data version and the speaker facet.

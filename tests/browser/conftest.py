@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tests.conftest import build_conference
+from tests.conftest import build_archive, build_conference
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = (
@@ -90,6 +90,18 @@ def _static_alpine(settings) -> None:
 def conference_live(transactional_db, live_server, _static_alpine):
     """The test conference, visible to the live server's thread."""
     return build_conference()
+
+
+@pytest.fixture
+def archive_live(transactional_db, live_server, _static_alpine):
+    """The three recaps of the test archive, visible to the live server's thread."""
+    return build_archive()
+
+
+@pytest.fixture
+def archive_page(browser, live_server, archive_live):
+    """A fresh browser context on the live server, over the test archive."""
+    yield from _make_page(browser, live_server)
 
 
 class Page:
