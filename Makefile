@@ -10,12 +10,19 @@ BUNDLED_RECAP := explorer/data/djangocon-us-2024.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# `make run` is for local use: debug on unless the caller says otherwise.
-run: export DJANGO_DEBUG ?= 1
-
 .PHONY: install run test test-fast lint format migrate load clean serve bench bench-smoke wrk
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed .env
+
+# Development settings for `make run` and `python manage.py ...`, written once and
+# never overwritten (git-ignored: edit it freely). Variables set in the environment
+# win over it; the tests ignore it; deployments set real variables instead.
+.env:
+	@printf '%s\n' \
+		'# Local development settings, read by config/settings.py (written once by make;' \
+		'# git-ignored). Variables set in the environment win over these.' \
+		'DJANGO_DEBUG=1' > $@
+	@echo "Wrote $@ (DJANGO_DEBUG=1) for local development."
 
 $(VENV)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

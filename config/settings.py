@@ -1,11 +1,18 @@
 """Settings for Recap Explorer, read from the environment.
 
 Every setting that differs between a laptop and a deployment comes from an
-environment variable; the defaults are safe for local development only when
-``DJANGO_DEBUG=1`` is set.
+environment variable. For local commands, a git-ignored ``.env`` file beside
+``manage.py`` (``make`` writes one with ``DJANGO_DEBUG=1`` the first time) fills in
+what the environment does not set: the environment always wins, and
+``DJANGO_ENV_FILE`` names another file (empty: none; the tests set it so). A
+deployment sets real variables and has no ``.env``: with debug off, the app
+refuses to start without ``DJANGO_SECRET_KEY``. A bad value stops the app with
+one sentence naming the variable (``ImproperlyConfigured``; ``manage.py`` and
+``config.wsgi`` print it without a traceback).
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +22,40 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+_ENV_LINE = re.compile(r"(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)")
+
+
+def load_env_file(path: Path) -> None:
+    """Set the ``NAME=value`` lines of ``path`` that the environment does not set.
+
+    Blank lines and ``#`` comments are skipped; a value may be quoted. A missing
+    file is fine (a deployment has none).
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImproperlyConfigured(f"Cannot read the settings file {path}: {error}.") from None
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _ENV_LINE.fullmatch(line)
+        if match is None:
+            raise ImproperlyConfigured(
+                f"The settings file {path} has a line {number} that is not NAME=value."
+            )
+        value = match["value"].strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        os.environ.setdefault(match["name"], value)
+
+
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_env_file(Path(ENV_FILE))
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     """Read a yes/no environment variable ("1", "true", "yes", "on" are true)."""
@@ -22,6 +63,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    """Read a whole number from the environment, refusing anything else in one sentence."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not “{value[:40]}”.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -36,7 +88,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            "(set DJANGO_DEBUG=1 for local development)."
+            "(for local development, run `make` once or set DJANGO_DEBUG=1)."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
 
@@ -105,14 +157,17 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:
+    reason = str(error).rstrip(".")
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {reason}.") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite as a server's database: readers never wait for a writer (WAL), a
     # write transaction takes its lock up front instead of failing halfway
@@ -188,11 +243,11 @@ LOGIN_REDIRECT_URL = "explore"
 LOGOUT_REDIRECT_URL = "explore"
 
 # Largest recap file import_recap accepts, in bytes.
-RECAP_MAX_BYTES = int(os.environ.get("RECAP_MAX_BYTES", str(2 * 1024 * 1024)))
+RECAP_MAX_BYTES = env_int("RECAP_MAX_BYTES", 2 * 1024 * 1024)
 
 # How long a repeated anonymous explorer fragment or JSON answer is served from the
 # cache (keyed by its ETag, so never stale); 0 turns the answer cache off.
-EXPLORER_CACHE_SECONDS = int(os.environ.get("EXPLORER_CACHE_SECONDS", "300"))
+EXPLORER_CACHE_SECONDS = env_int("EXPLORER_CACHE_SECONDS", 300)
 
 # HTTPS hardening, on whenever debug is off (turn individual pieces off behind a
 # TLS-terminating proxy that already does them).
@@ -200,7 +255,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REFERRER_POLICY = "same-origin"

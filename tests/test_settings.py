@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from django.conf import settings
 
 from config.settings import BASE_DIR
@@ -48,8 +49,116 @@ def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
     result = manage("check")
 
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
-    assert "ImproperlyConfigured" in result.stderr
+    assert result.stderr == (
+        "Recap Explorer cannot start: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+        "(for local development, run `make` once or set DJANGO_DEBUG=1).\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "sentence"),
+    [
+        ({"EXPLORER_CACHE_SECONDS": "soon"}, "EXPLORER_CACHE_SECONDS must be a whole number"),
+        ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is not a database URL"),
+    ],
+)
+def test_a_bad_setting_is_one_sentence_not_a_traceback(env, sentence):
+    result = manage("check", DJANGO_DEBUG="1", **env)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Recap Explorer cannot start: {sentence}")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_the_wsgi_application_reports_a_bad_setting_in_one_sentence():
+    """gunicorn imports config.wsgi in each worker: exit 4 makes it stop, not respawn."""
+    environ = {k: v for k, v in os.environ.items() if k not in ENV_SETTINGS}
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 4
+    assert result.stderr.startswith("Recap Explorer cannot start: DJANGO_SECRET_KEY must be set")
+    assert "Traceback" not in result.stderr
+
+
+# -- The development settings file (.env) --------------------------------------------
+
+
+def test_local_commands_read_development_settings_from_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# written by make\n\nexport DJANGO_DEBUG='1'\n")
+
+    result = manage("check", DJANGO_ENV_FILE=str(env_file))
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=1\n")
+
+    result = manage("check", DJANGO_ENV_FILE=str(env_file), DJANGO_DEBUG="0")
+
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_broken_env_file_is_one_sentence(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=1\nthis is not a setting\n")
+
+    result = manage("check", DJANGO_ENV_FILE=str(env_file))
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Recap Explorer cannot start: The settings file {env_file} has a line 2 "
+        "that is not NAME=value.\n"
+    )
+
+
+def test_the_tests_never_read_an_env_file(tmp_path):
+    """A developer's .env (debug on, another key) does not change what the tests see."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=from-the-env-file\n")
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import config.settings\n\n\n"
+        "def test_probe():\n"
+        "    assert config.settings.DEBUG is False\n"
+        "    assert config.settings.SECRET_KEY.startswith('test-only-secret-key')\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if k not in ENV_SETTINGS}
+    environ["DJANGO_ENV_FILE"] = str(env_file)
+    # The probe's own pytest: the same configuration as this run (pyproject.toml).
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            "pyproject.toml",
+            "-p",
+            "no:cacheprovider",
+            str(probe),
+        ],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
 
 
 def test_an_empty_secret_key_counts_as_none():
