@@ -17,6 +17,7 @@ the number of entries the listing would have with that value, keeping every
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -299,6 +300,10 @@ class EntryFilterSet(django_filters.FilterSet):
 
     FACETS = ("recap", "year", "day", "topic", "speaker", "kind")
 
+    # The conference facet's rows (slug, name, count, year), once it has run: the
+    # year facet is made from them when it can (``_years_from_recaps``).
+    _recap_rows: list[tuple[str, str, int, int | None]] | None = None
+
     class Meta:
         model = Entry
         fields = ["recap", "year", "day", "topic", "speaker", "kind", "q"]
@@ -357,7 +362,8 @@ class EntryFilterSet(django_filters.FilterSet):
 
         Day, topic and kind values come from every entry (so that a value with
         nothing left shows as 0, not vanishes); counts from the entries matching
-        the other filters.
+        the other filters. Without a year filter, the year facet is added up from
+        the conference facet's counts, without a query of its own.
         """
         return [self.facet(name, speaker_search) for name in self.FACETS]
 
@@ -368,7 +374,9 @@ class EntryFilterSet(django_filters.FilterSet):
             return self._recap_facet(selected)
         if name == "day":
             return self._day_facet(selected)
-        if name == "year":
+        if name == "year" and not selected and self._recap_rows is not None:
+            rows = self._years_from_recaps()
+        elif name == "year":
             counts = self._counts(name, Entry, "recap_id")
             years = (
                 Recap.objects.filter(start_date__isnull=False)
@@ -410,9 +418,13 @@ class EntryFilterSet(django_filters.FilterSet):
         first, and the selected ones.
         """
         counts = self._counts("recap", Entry, "recap_id")
+        self._recap_rows = [
+            (slug, name, int(n), _year(start))
+            for slug, name, n, start in self._fetch(_RECAP_SQL, counts)
+        ]
         values = [
-            FacetValue(slug, name, int(n), selected=slug in selected)
-            for slug, name, n in self._fetch(_RECAP_SQL, counts)
+            FacetValue(slug, name, n, selected=slug in selected)
+            for slug, name, n, _ in self._recap_rows
         ]
         listed = values
         if len(values) > RECAP_FACET_LIMIT:
@@ -427,6 +439,20 @@ class EntryFilterSet(django_filters.FilterSet):
             more=len(values) - len(listed),
             all_counts={v.value: v.count for v in values},
         )
+
+    def _years_from_recaps(self) -> list[tuple[str, str, int]]:
+        """The year facet from the conference facet's counts: no query.
+
+        Without a year filter, both facets count the entries of the same filters,
+        but the conference filter: so a year's count is the sum of its
+        conferences' counts (of the selected conferences, when some are).
+        """
+        recaps = set(self.selected("recap"))
+        years: dict[int, int] = {}
+        for slug, _, n, year in self._recap_rows or ():
+            if year is not None:
+                years[year] = years.get(year, 0) + (n if not recaps or slug in recaps else 0)
+        return [(str(year), str(year), n) for year, n in sorted(years.items(), reverse=True)]
 
     def _day_facet(self, selected: set[str]) -> Facet:
         """The days of the conferences in view, with their counts (one query).
@@ -565,6 +591,13 @@ class EntryFilterSet(django_filters.FilterSet):
         return [(slug, name, n) for slug, name, n in rows if n or slug in selected]
 
 
+def _year(start: dt.date | str | None) -> int | None:
+    """The year of a date as a raw query gives it (a date, or a string on SQLite)."""
+    if start is None:
+        return None
+    return start.year if isinstance(start, dt.date) else int(str(start)[:4])
+
+
 # The facet queries: ``{counts}`` is the grouped count of the matching rows (see
 # ``EntryFilterSet._counts``), joined to the values of the small tables, each
 # value kept if any entry has it.
@@ -578,7 +611,7 @@ _TABLES = {
 }
 # The conferences with entries, newest first (undated last).
 _RECAP_SQL = """
-SELECT r.slug, r.name, COALESCE(c.n, 0)
+SELECT r.slug, r.name, COALESCE(c.n, 0), r.start_date
 FROM {recap} r LEFT JOIN ({counts}) c ON c.value = r.id
 WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.recap_id = r.id)
 ORDER BY r.start_date IS NULL, r.start_date DESC, r.name, r.id

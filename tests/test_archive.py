@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import QueryDict
 
 from explorer import filters
-from explorer.models import Person, Recap
+from explorer.filters import EntryFilterSet
+from explorer.models import Entry, Person, Recap
 from tests.factories import EntryFactory, RecapFactory
 from tests.test_explore import HX, checkbox, count_cards, facet, titles
 
@@ -74,6 +76,28 @@ def test_the_year_facet(client, archive):
     assert counts(client, "recap=djangocon-europe-2024", "year") == {"2024": 3, "2023": 0}
     # Conferences of other years count 0 under a year.
     assert counts(client, "year=2023", "recap")["djangocon-us-2024"] == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "kind=food",
+        "recap=djangocon-europe-2024",
+        "recap=djangocon-us-2023&recap=djangocon-europe-2024&q=async",
+        "speaker=tim-bell&day=monday",
+    ],
+)
+def test_the_year_facet_added_up_from_the_conferences_is_the_counted_one(archive, query):
+    """Without a year filter the year facet costs no query: it must not differ."""
+    params = QueryDict(query)
+    derived = EntryFilterSet(params, queryset=Entry.objects.all())
+    assert derived.is_valid()
+    facets = {facet.name: facet for facet in derived.facets()}
+    counted = EntryFilterSet(params, queryset=Entry.objects.all())
+    assert counted.is_valid()
+
+    assert facets["year"].as_json() == counted.facet("year").as_json()
 
 
 @pytest.mark.parametrize("year", ["1999", "nope", "20245", "\uff12\uff10\uff12\uff14"])

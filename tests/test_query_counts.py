@@ -20,11 +20,13 @@ from explorer.views import PAGE_SIZE
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
-# The data version (ETag), six facets (the conference facet also gives the total),
-# a page of entries, their credits, topics and dishes; the full page adds the
-# recaps of its heading.
-PAGE_QUERIES = 12
-FRAGMENT_QUERIES = 11
+# The data version (ETag), five facets (the conference facet also gives the total
+# and, without a year filter, the year facet), a page of entries, their credits,
+# topics and dishes; the full page adds the recaps of its heading. A year filter
+# gives the year facet a query of its own.
+PAGE_QUERIES = 11
+FRAGMENT_QUERIES = 10
+YEAR = 1
 URLS = [
     ("/", {}, PAGE_QUERIES),
     ("/", HX, FRAGMENT_QUERIES),
@@ -35,9 +37,9 @@ URLS = [
     ("/?q=entry+dish", HX, FRAGMENT_QUERIES),
     ("/?speaker_q=person+1&day=day-2", HX, FRAGMENT_QUERIES),
     ("/?recap=conf-0&recap=conf-1&day=day-1", HX, FRAGMENT_QUERIES),
-    ("/?year=2024&day=conf-0.day-2&day=day-0", {}, PAGE_QUERIES),
+    ("/?year=2024&day=conf-0.day-2&day=day-0", {}, PAGE_QUERIES + YEAR),
     # No year at all: nothing can match, so no page of cards is fetched.
-    ("/?year=nope", HX, FRAGMENT_QUERIES - 4),
+    ("/?year=nope", HX, FRAGMENT_QUERIES + YEAR - 4),
     # The speaker facet's search box: the data version and the speaker facet.
     ("/?speaker_q=person&kind=talk", {**HX, "HX-Trigger": "speaker-q"}, 2),
     # "Load more": the data version, the conference facet and the cards.
@@ -46,7 +48,7 @@ URLS = [
         "/?format=json&recap=conf-0&year=2024&day=day-1&topic=topic-1&speaker=person-1"
         "&kind=food&q=dish",
         {},
-        FRAGMENT_QUERIES,
+        FRAGMENT_QUERIES + YEAR,
     ),
 ]
 

@@ -600,11 +600,11 @@ def make_rows(entity: str, n: int, world: World) -> None:
 
 # Queries of one list page, whatever its length: session, user, permissions (2),
 # count, page, the prefetches, and the filter form's choices (for entries, the
-# explorer's six facets).
+# explorer's facets).
 LIST_QUERIES = {
     "recap": 6,
     "day": 7,
-    "entry": 14,
+    "entry": 13,
     "person": 6,
     "topic": 6,
     "place": 6,
