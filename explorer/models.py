@@ -12,6 +12,8 @@ tell a curator's edit from stale imported data (see ``explorer.loading``).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -399,3 +401,50 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Search text of entry {self.entry_id}"
+
+
+class MergeKind(models.TextChoices):
+    PERSON = "person", "Person"
+    PLACE = "place", "Place"
+    TOPIC = "topic", "Topic"
+
+
+class Merge(models.Model):
+    """A curator's merge of a duplicate person, place or topic into the record kept.
+
+    It keeps what the merge changed, so that it can be reverted: the removed
+    record's own values (``removed``), and the rows moved to the kept record or
+    dropped because the kept one already had them (``moved``). The rows'
+    changes are in their own history too (django-simple-history).
+    """
+
+    Kind = MergeKind
+
+    kind = models.CharField(max_length=10, choices=MergeKind.choices)
+    kept_id = models.PositiveBigIntegerField()
+    kept_name = models.CharField(max_length=300)
+    removed_id = models.PositiveBigIntegerField()
+    removed_name = models.CharField(max_length=300)
+    removed = models.JSONField(encoder=DjangoJSONEncoder)
+    moved = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField()
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reverted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "kept_id"], name="merge_kept")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MergeKind.values), name="merge_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kept_id=models.F("removed_id")), name="merge_not_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} “{self.removed_name}” merged into “{self.kept_name}”"
