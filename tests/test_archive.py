@@ -12,7 +12,7 @@ import re
 import pytest
 from django.http import QueryDict
 
-from explorer import filters
+from explorer import filters, views
 from explorer.filters import EntryFilterSet
 from explorer.models import Entry, Person, Recap
 from tests.factories import EntryFactory, RecapFactory
@@ -325,8 +325,6 @@ def test_the_header_links_the_conference_index(client, archive):
 
 
 def test_the_conference_index_pages(client, archive, monkeypatch):
-    from explorer import views
-
     monkeypatch.setattr(views, "RECAPS_PER_PAGE", 2)
 
     first = client.get("/recaps/").content.decode()
@@ -460,8 +458,6 @@ def test_grouped_pages_take_a_fixed_number_of_queries(
 def test_a_conference_beyond_the_first_cards_still_has_its_count_and_link(
     client, archive, monkeypatch
 ):
-    from explorer import views
-
     monkeypatch.setattr(views, "DETAIL_LIMIT", 1)
 
     html = client.get("/speakers/elodie-martin/").content.decode()
