@@ -104,6 +104,12 @@ def archive_page(browser, live_server, archive_live):
     yield from _make_page(browser, live_server)
 
 
+@pytest.fixture
+def archive_page_factory(browser, live_server, archive_live):
+    """Like ``page_factory``, over the test archive."""
+    yield from _page_factory(browser, live_server)
+
+
 class Page:
     """A Playwright page that records console errors and htmx requests."""
 
@@ -145,6 +151,10 @@ def page(browser, live_server, conference_live) -> Iterator[Page]:
 @pytest.fixture
 def page_factory(browser, live_server, conference_live):
     """Make more contexts: ``page_factory(java_script_enabled=False)``."""
+    yield from _page_factory(browser, live_server)
+
+
+def _page_factory(browser, live_server):
     contexts = []
 
     def make(**options) -> Page:

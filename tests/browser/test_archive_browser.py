@@ -1,4 +1,5 @@
-"""The archive of several recaps in a real browser: a conference, then one of its days, Back."""
+"""The archive of several recaps in a real browser: a conference, then one of its days,
+Back; without JavaScript; axe on the archive's pages."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_explore_browser import (
     assert_no_console_errors,
+    axe_violations,
     card_titles,
     change_and_wait,
 )
@@ -76,3 +78,34 @@ def test_a_day_of_one_conference_among_several(archive_page):
         )
     ).not_to_be_checked()
     assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize(
+    ("path", "scheme"),
+    [
+        ("/", "light"),
+        ("/", "dark"),
+        ("/recaps/", "light"),
+        ("/recaps/djangocon-us-2024/", "dark"),
+        ("/speakers/elodie-martin/", "light"),
+    ],
+)
+def test_no_serious_accessibility_violations_in_the_archive(archive_page_factory, path, scheme):
+    page = archive_page_factory(color_scheme=scheme, bypass_csp=True)
+    page.goto(path)
+    page.page.wait_for_function("document.querySelector('[x-cloak]') === null")
+
+    assert axe_violations(page) == []
+    assert_no_console_errors(page)
+
+
+def test_the_conference_filter_works_without_javascript(archive_page_factory):
+    page = archive_page_factory(java_script_enabled=False)
+    page.goto("/")
+
+    page.page.get_by_role("checkbox", name="DjangoCon Europe 2024").check()
+    page.page.get_by_role("button", name="Apply filters").click()
+
+    expect(page.page).to_have_url(page.base_url + "/?q=&recap=djangocon-europe-2024&speaker_q=")
+    expect(page.page.locator(".card")).to_have_count(3)
+    expect(page.page.locator(".facet--day .facet-label")).to_have_text(["Wednesday", "Thursday"])
