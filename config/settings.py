@@ -187,7 +187,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # before it is answered 503 (a refused connection fails at once); libpq's
     # minimum is 2 s. A connect_timeout in DATABASE_URL wins.
     DATABASES["default"]["OPTIONS"] = {
-        "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
         **DATABASES["default"].get("OPTIONS", {}),
     }
 
