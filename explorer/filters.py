@@ -201,6 +201,11 @@ class FacetValue:
         return self.count == 0 and not self.selected
 
     @property
+    def full_label(self) -> str:
+        """The label with its conference, for lists without groups: "Monday, DjangoCon US 2024"."""
+        return f"{self.label}, {self.recap_name}" if self.recap else self.label
+
+    @property
     def html_id(self) -> str:
         """The value as part of an element id (no ".")."""
         return self.value.replace(DAY_SEPARATOR, "--")
@@ -269,7 +274,7 @@ class Facet:
         """What a chip says for ``value`` (itself when the facet does not know it)."""
         for option in self.values:
             if option.value == value:
-                return f"{option.label}, {option.recap_name}" if option.recap else option.label
+                return option.full_label
         for option in self.values:
             if option.slug == value and option.recap:
                 # A bare day slug among several conferences: that day in each.
