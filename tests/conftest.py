@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from explorer.loading import load_recap
-from explorer.models import Credit, EntryKind, Person, Place, PlaceKind, Topic
+from explorer.models import Credit, Entry, EntryKind, Person, Place, PlaceKind, Topic
 from explorer.recap_data import (
     CreditData,
     DayData,
@@ -447,3 +447,28 @@ def build_archive() -> SimpleNamespace:
 @pytest.fixture
 def archive(db) -> SimpleNamespace:
     return build_archive()
+
+
+@pytest.fixture
+def duplicates(archive):
+    """Duplicates a careless import might have made, beside the archive's records.
+
+    "S. Boyce" is credited on "Testing Django" and, with Sarah Boyce, on "State of
+    Django"; "Cocoa Cinnamon Cafe" is the place of one entry and of a dish;
+    "Asynchrony" tags "Testing Django" and "Async all the way" (which also has Async).
+    """
+    testing = Entry.objects.get(slug="testing-django")
+    keynote = Entry.objects.get(slug="state-of-django")
+    sb = Person.objects.create(name="S. Boyce", slug="s-boyce", affiliation="Fellow")
+    Credit.objects.create(entry=testing, person=sb, order=5)
+    Credit.objects.create(entry=keynote, person=sb, role="host", order=7)
+    cafe = Place.objects.create(name="Cocoa Cinnamon Cafe", slug="cocoa-cinnamon-cafe")
+    social = Entry.objects.get(slug="social-night")
+    social.place = cafe
+    social.save()
+    coffee = Entry.objects.get(recap=archive.us_2023, slug="coffee-at-cocoa-cinnamon")
+    dish = coffee.dishes.create(name="Churro", place=cafe, order=9)
+    asynchrony = Topic.objects.create(name="Asynchrony", slug="asynchrony", keywords="asyncio")
+    testing.topics.add(asynchrony)
+    Entry.objects.get(slug="async-all-the-way").topics.add(asynchrony)
+    return archive, sb, cafe, asynchrony, dish

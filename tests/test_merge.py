@@ -8,36 +8,11 @@ import pytest
 
 from explorer.curation.merge import MergeError, merge, plan, revert
 from explorer.loading import load_recap
-from explorer.models import Credit, Dish, Entry, Merge, Person, Place, Topic
+from explorer.models import Credit, Dish, Entry, Merge, Person, Topic
 from explorer.recap_data import CreditData, DayData, EntryData, RecapData
 from tests.test_explore import titles
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def duplicates(archive):
-    """Duplicates a careless import might have made, beside the archive's records.
-
-    "S. Boyce" is credited on "Testing Django" and, with Sarah Boyce, on "State of
-    Django"; "Cocoa Cinnamon Cafe" is the place of one entry and of a dish;
-    "Asynchrony" tags "Testing Django" and "Async all the way" (which also has Async).
-    """
-    testing = Entry.objects.get(slug="testing-django")
-    keynote = Entry.objects.get(slug="state-of-django")
-    sb = Person.objects.create(name="S. Boyce", slug="s-boyce", affiliation="Fellow")
-    Credit.objects.create(entry=testing, person=sb, order=5)
-    Credit.objects.create(entry=keynote, person=sb, role="host", order=7)
-    cafe = Place.objects.create(name="Cocoa Cinnamon Cafe", slug="cocoa-cinnamon-cafe")
-    social = Entry.objects.get(slug="social-night")
-    social.place = cafe
-    social.save()
-    coffee = Entry.objects.get(recap=archive.us_2023, slug="coffee-at-cocoa-cinnamon")
-    dish = coffee.dishes.create(name="Churro", place=cafe, order=9)
-    asynchrony = Topic.objects.create(name="Asynchrony", slug="asynchrony", keywords="asyncio")
-    testing.topics.add(asynchrony)
-    Entry.objects.get(slug="async-all-the-way").topics.add(asynchrony)
-    return archive, sb, cafe, asynchrony, dish
 
 
 def test_merging_a_person_moves_their_credits_and_remembers_their_name(duplicates, curator):
