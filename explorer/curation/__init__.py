@@ -15,6 +15,8 @@ One module per job, so that "how does a curator X" is answered by one file:
                    ``explorer/urls.py``, beside the cards)
 ``history``        an entry's versions, what each changed, and reverting
 ``history_views``  the history page and its revert button
+``merge``          merging a duplicate person, place or topic into another, and undoing it
+``merge_views``    the "Merge into…" screens (``Mergeable``) and the merge's revert button
 ``export``         a curated recap as a RecapData document or as Markdown
 ``downloads``      a recap's JSON and Markdown downloads
 

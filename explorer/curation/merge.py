@@ -31,8 +31,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .. import search
-from ..history import mark
 from ..models import Credit, Dish, Entry, Merge, MergeKind, Person, Place, Topic
+from .history import mark
 
 MODELS: dict[str, type[models.Model]] = {
     MergeKind.PERSON: Person,

@@ -26,6 +26,7 @@ from ..models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap
 from . import forms as curator_forms
 from . import history
 from .crud_view import Column, CuratorCRUDView, Related, SearchFilterSet, recap_filter
+from .merge_views import Mergeable
 
 
 def joined(*names: str) -> Callable[[Any], str]:
@@ -214,7 +215,7 @@ class PersonFilterSet(SearchFilterSet):
         fields = ["q"]
 
 
-class PersonView(CuratorCRUDView):
+class PersonView(Mergeable):
     model = Person
     form_class = curator_forms.PersonForm
     filterset_class = PersonFilterSet
@@ -240,7 +241,7 @@ class TopicFilterSet(SearchFilterSet):
         fields = ["q"]
 
 
-class TopicView(CuratorCRUDView):
+class TopicView(Mergeable):
     model = Topic
     form_class = curator_forms.TopicForm
     filterset_class = TopicFilterSet
@@ -266,7 +267,7 @@ class PlaceFilterSet(SearchFilterSet):
         fields = ["q", "kind"]
 
 
-class PlaceView(CuratorCRUDView):
+class PlaceView(Mergeable):
     model = Place
     form_class = curator_forms.PlaceForm
     filterset_class = PlaceFilterSet

@@ -8,6 +8,7 @@ from django.urls import path
 from .downloads import recap_export_json, recap_export_markdown
 from .history_views import entry_history, entry_revert
 from .index import manage
+from .merge_views import merge_revert
 from .screens import CRUD_VIEWS
 
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("entry/<int:pk>/history/<int:history_id>/revert/", entry_revert, name="entry-revert"),
     path("recap/<int:pk>/export.json", recap_export_json, name="recap-export-json"),
     path("recap/<int:pk>/export.md", recap_export_markdown, name="recap-export-markdown"),
+    path("merge/<int:pk>/revert/", merge_revert, name="merge-revert"),
 ]
