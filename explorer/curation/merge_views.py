@@ -30,7 +30,7 @@ from ..search import search_words
 from ..text import person_key
 from .access import login_redirect, model_permission, redirect_to
 from .crud_view import CuratorCRUDView
-from .merge import MODELS, MergeError, merge, plan, revert
+from .merge import KINDS, MODELS, MergeError, merge, plan, revert
 
 #: Records offered to merge into at once; the search finds the others.
 CANDIDATES = 20
@@ -183,14 +183,11 @@ class Mergeable(CuratorCRUDView):
             context["merge_url"] = merge_url(self.object) if may_merge else None
             context["merges"] = list(
                 Merge.objects.filter(
-                    kind=KIND_OF[self.model], kept_id=self.object.pk, reverted_at__isnull=True
+                    kind=KINDS[self.model], kept_id=self.object.pk, reverted_at__isnull=True
                 ).select_related("merged_by")
             )
             context["can_revert_merges"] = may_merge
         return context
-
-
-KIND_OF = {model: kind for kind, model in MODELS.items()}
 
 
 def merge_url(obj: models.Model) -> str:
@@ -200,12 +197,12 @@ def merge_url(obj: models.Model) -> str:
 @require_POST
 def merge_revert(request, pk: int):
     """Undo a merge: the record merged away comes back with what was moved from it."""
-    record = get_object_or_404(Merge, pk=pk)
-    model = MODELS[record.kind]
     if not request.user.is_authenticated:
         response = login_redirect(request)
         patch_vary_headers(response, ["HX-Request"])
         return response
+    record = get_object_or_404(Merge, pk=pk)
+    model = MODELS[record.kind]
     if not all(request.user.has_perm(p) for p in merge_permissions(model)):
         raise PermissionDenied("You may not revert this merge.")
     kept_url = reverse(f"{model._meta.model_name}-detail", kwargs={"pk": record.kept_id})
