@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from explorer.models import Credit, Person
 from tests.browser.test_explore_browser import assert_no_console_errors
-from tests.browser.test_inline_edit_browser import PASSWORD
+from tests.browser.test_inline_edit_browser import PASSWORD, log_in
 from tests.conftest import make_curator
 
 pytestmark = pytest.mark.browser
@@ -21,14 +21,6 @@ def duplicate(archive_live, django_user_model):
         entry=archive_live.us_2023.entries.get(slug="deploying-django"), person=person
     )
     return person
-
-
-def log_in(page, path: str) -> None:
-    page.goto(f"/accounts/login/?next={path}")
-    page.page.get_by_label("Username").fill("carla")
-    page.page.get_by_label("Password").fill(PASSWORD)
-    with page.page.expect_navigation():
-        page.page.get_by_role("button", name="Log in").click()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
