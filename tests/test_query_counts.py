@@ -11,7 +11,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from explorer.loading import PLANNER_TABLES
-from explorer.models import Credit, Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
+from explorer.models import (
+    Credit,
+    Day,
+    Dish,
+    Entry,
+    EntryKind,
+    Person,
+    Photo,
+    Place,
+    Recap,
+    Topic,
+)
 from explorer.search import reindex_entries
 from explorer.views import PAGE_SIZE
 
@@ -19,9 +30,9 @@ pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
 # The data version (ETag), four facets (which also give the total), a page of
-# entries, their credits, topics and dishes; the full page adds the recaps.
-PAGE_QUERIES = 10
-FRAGMENT_QUERIES = 9
+# entries, their credits, topics, dishes and photos; the full page adds the recaps.
+PAGE_QUERIES = 11
+FRAGMENT_QUERIES = 10
 URLS = [
     ("/", {}, PAGE_QUERIES),
     ("/", HX, FRAGMENT_QUERIES),
@@ -33,13 +44,15 @@ URLS = [
     ("/?speaker_q=person+1&day=day-2", HX, FRAGMENT_QUERIES),
     # The speaker facet's search box: the data version and the speaker facet.
     ("/?speaker_q=person&kind=talk", {**HX, "HX-Trigger": "speaker-q"}, 2),
-    ("/?format=json&day=day-1&topic=topic-1&speaker=person-1&kind=food&q=dish", {}, 9),
+    ("/?format=json&day=day-1&topic=topic-1&speaker=person-1&kind=food&q=dish", {}, 10),
 ]
 
 
 def build(count: int) -> None:
     """``count`` entries over 3 days, each with 2 speakers, 2 topics and a dish."""
-    recap = Recap.objects.create(name="Big Conf", slug="big-conf")
+    recap = Recap.objects.create(
+        name="Big Conf", slug="big-conf", image_base="https://images.example.org/big-conf/"
+    )
     days = Day.objects.bulk_create(
         Day(recap=recap, label=f"Day {n}", slug=f"day-{n}", order=n) for n in range(3)
     )
@@ -77,6 +90,13 @@ def build(count: int) -> None:
     Dish.objects.bulk_create(
         Dish(entry=entry, place=place, name=f"Dish {n}") for n, entry in enumerate(entries)
     )
+    # Every other entry has two photos (the cards show the first).
+    Photo.objects.bulk_create(
+        Photo(entry=entry, image=f"images/{n}-{k}.jpg", caption=f"Photo {k}", order=k)
+        for n, entry in enumerate(entries)
+        if n % 2
+        for k in range(2)
+    )
     reindex_entries([entry.pk for entry in entries])
     if connection.vendor == "postgresql":
         # The rows of rolled-back tests stay in the tables' pages until autovacuum
@@ -99,7 +119,7 @@ def queries(client, url: str, headers: dict) -> int:
 def test_the_explorer_takes_a_fixed_number_of_queries(client, size, settings):
     settings.EXPLORER_CACHE_SECONDS = 0  # count the queries of rendering
     build(size)
-    client.get("/")  # the CSRF cookie, as a returning visitor has
+    client.get("/")  # the CSRF cookie, as a returning visitor has (and the photos' origins)
 
     counts = {(url, tuple(headers)): queries(client, url, headers) for url, headers, _ in URLS}
 

@@ -84,6 +84,29 @@
     true
   );
 
+  // A photo that cannot be loaded (offline, moved, gone) becomes its caption card:
+  // a placeholder instead of a broken image (partials/photos.html). "error" does
+  // not bubble, so this listens while it goes down (capture); this script runs
+  // before the body is parsed, so it sees every photo, swapped-in ones included.
+  document.addEventListener(
+    "error",
+    function (event) {
+      var img = event.target;
+      if (!img || img.tagName !== "IMG" || !img.classList.contains("photo-img")) {
+        return;
+      }
+      var placeholder = document.createElement("div");
+      placeholder.className = "photo-placeholder";
+      placeholder.setAttribute("aria-hidden", "true");
+      var figure = img.closest("figure");
+      (img.closest(".photo-link") || img).replaceWith(placeholder);
+      if (figure) {
+        figure.classList.add("photo--missing");
+      }
+    },
+    true
+  );
+
   document.addEventListener("alpine:init", function () {
     var Alpine = window.Alpine;
 
