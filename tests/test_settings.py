@@ -10,9 +10,11 @@ import subprocess
 import sys
 from datetime import timedelta
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 from config.settings import BASE_DIR
+from explorer.csp import PhotoCSPMiddleware
 
 # What a deployment sets; the tests' own environment (pyproject.toml) turns HTTPS off.
 ENV_SETTINGS = (
@@ -126,7 +128,9 @@ def test_content_security_policy_is_strict():
         "frame-ancestors": ["'none'"],
     }
     assert "EXCLUDE_URL_PREFIXES" not in settings.CONTENT_SECURITY_POLICY
-    assert "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
+    # django-csp's middleware, which also lets the photos' origins into img-src.
+    assert "explorer.csp.PhotoCSPMiddleware" in settings.MIDDLEWARE
+    assert issubclass(PhotoCSPMiddleware, CSPMiddleware)
 
 
 def test_axes_locks_out_username_and_address_pairs_in_the_database():
