@@ -8,7 +8,7 @@ have their own URLs (``explorer.curation.urls``, under /manage/).
 
 from django.urls import path
 
-from . import views
+from . import picks, views
 from .curation import inline
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("speakers/<slug:slug>/", views.speaker_page, name="speaker"),
     path("topics/<slug:slug>/", views.topic_page, name="topic"),
     path("places/<slug:slug>/", views.place_page, name="place"),
+    path("picks/", picks.picks_page, name="picks"),
     path("favicon.svg", views.favicon, name="favicon"),
     # Curators editing a card in place (permission checked in each view).
     path("entries/<int:pk>/edit/", inline.entry_inline_edit, name="entry-inline-edit"),
