@@ -27,7 +27,7 @@ from .views import card_entries
 PICKS_TEMPLATE = "explorer/picks_page.html"
 # A share link names at most this many entries; the rest are left out, and said so.
 MAX_PICKS = 200
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,300}$")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,300}")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Gone:
 def parse_pick(value: str) -> tuple[str, str] | None:
     """``"dcus-2024/keynote"`` -> ``("dcus-2024", "keynote")``; None if it is not a pick."""
     recap, slash, entry = value.strip().strip("/").partition("/")
-    if not slash or not _SLUG.match(recap) or not _SLUG.match(entry):
+    if not slash or not _SLUG.fullmatch(recap) or not _SLUG.fullmatch(entry):
         return None
     return recap, entry
 
