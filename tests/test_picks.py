@@ -220,7 +220,7 @@ def test_my_picks_is_a_page_that_fetches_them(client, conference):
     assert '<div id="picks-list" x-ref="list"' in html
     assert "Share my picks" in html
     # Without JavaScript it says why nothing shows.
-    assert '<noscript><p class="lede">Your picks are kept by this browser' in html
+    assert '<p class="lede without-js">Your picks are kept by this browser' in html
     assert card_titles(html) == []
     assert "<title>My picks · Recap Explorer</title>" in html
 

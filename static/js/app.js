@@ -56,6 +56,8 @@
   }
 
   root.setAttribute("data-theme", currentTheme());
+  // What only a page without JavaScript should say (.without-js) is hidden.
+  root.classList.add("js");
 
   // An empty search box adds nothing to the address: "/?day=monday", not "/?q=&day=monday"
   // (the explorer's search, and the speaker facet's own).
