@@ -64,9 +64,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serving (see "Static files and serving" below): static files from the app server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below), and on
-    # pages img-src also allows the origins the recaps' photos are shown from.
-    "explorer.csp.PhotoCSPMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below); pages
+    # with photos also allow their origins in img-src (explorer.csp.photo_sources).
+    "csp.middleware.CSPMiddleware",
     # Faults (explorer.resilience): a POST cut off halfway is refused before any
     # view reads it (400); an unavailable database is the 503 page, not a 500.
     "explorer.resilience.WholeBodyMiddleware",

@@ -1,22 +1,25 @@
 """The Content-Security-Policy's image sources: this site, plus where the photos are.
 
 ``img-src`` in ``config/settings.py`` allows this site (and ``data:``) only. Pages
-show photos from each recap's image base (``explorer.photos``), so every HTML page
-also allows exactly the origins those photos come from: the image bases' origins
-and those of photos stored with an absolute address. They are read from the data
-once per data version (``explorer.views.data_version``, which any edit or import
-changes) and kept in the cache under it, so they are never stale and cost no query
-while the data stays the same. Every page gets them, not only the ones showing
-photos now: htmx swaps new cards into a page whose policy was sent with it (and
-htmx answers themselves need none: they are never documents of their own).
+that show entries' photos (``@photo_sources`` on their view) also allow exactly
+the origins those photos come from: the recaps' image bases' origins and those
+of photos stored with an absolute address. They are read from the data once per
+data version (``explorer.views.data_version``, which any edit or import changes)
+and kept in the cache under it, so they are never stale and cost no query while
+the data stays the same. A page allows all of them, not only those of the photos
+it shows now: htmx swaps more cards into a page whose policy came with it. (An
+htmx answer itself needs none: it is never a document of its own.)
+
+Every view that shows cards or photos takes the decorator; other pages (the
+curators' screens, the admin, log-in) keep the site's own policy and pay nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from functools import wraps
 
-from csp.middleware import CSPMiddleware, PolicyParts
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Q
@@ -47,27 +50,27 @@ def image_origins(version: str) -> list[str]:
     return origins
 
 
-class PhotoCSPMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the photos' origins added to ``img-src`` of pages."""
+def photo_sources(view):
+    """Let the page's images come from where the recaps' photos are (see above)."""
 
-    def get_policy_parts(
-        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
-    ) -> PolicyParts:
-        parts = super().get_policy_parts(request, response, report_only)
-        # An htmx answer is swapped into a page that came with its own policy.
-        if report_only or request.headers.get("HX-Request") or not _is_page(response):
-            return parts
+    @wraps(view)
+    def inner(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if request.headers.get("HX-Request") or not _is_page(response):
+            return response
         try:
             origins = image_origins(request_data_version(request))
         except DatabaseError:
             # The page itself got an answer: send it with the site's own images only.
             logger.warning("Photo origins unavailable for the CSP", exc_info=True)
-            return parts
+            return response
         if origins:
-            update = dict(parts.update or {})
+            update = dict(getattr(response, "_csp_update", None) or {})
             update["img-src"] = [*update.get("img-src", []), *origins]
-            parts.update = update
-        return parts
+            response._csp_update = update
+        return response
+
+    return inner
 
 
 def _is_page(response: HttpResponseBase) -> bool:

@@ -9,16 +9,18 @@ have their own URLs (``explorer.curation.urls``, under /manage/).
 from django.urls import path
 
 from . import picks, views
+from .csp import photo_sources
 from .curation import inline
 
 urlpatterns = [
-    path("", views.explore, name="explore"),
-    path("recaps/<slug:recap>/days/<slug:slug>/", views.day_page, name="day"),
-    path("recaps/<slug:recap>/<slug:slug>/", views.entry_page, name="entry"),
-    path("speakers/<slug:slug>/", views.speaker_page, name="speaker"),
-    path("topics/<slug:slug>/", views.topic_page, name="topic"),
-    path("places/<slug:slug>/", views.place_page, name="place"),
-    path("picks/", picks.picks_page, name="picks"),
+    # Pages with cards or photos let the photos' origins into their CSP (explorer.csp).
+    path("", photo_sources(views.explore), name="explore"),
+    path("recaps/<slug:recap>/days/<slug:slug>/", photo_sources(views.day_page), name="day"),
+    path("recaps/<slug:recap>/<slug:slug>/", photo_sources(views.entry_page), name="entry"),
+    path("speakers/<slug:slug>/", photo_sources(views.speaker_page), name="speaker"),
+    path("topics/<slug:slug>/", photo_sources(views.topic_page), name="topic"),
+    path("places/<slug:slug>/", photo_sources(views.place_page), name="place"),
+    path("picks/", photo_sources(picks.picks_page), name="picks"),
     path("favicon.svg", views.favicon, name="favicon"),
     # Curators editing a card in place (permission checked in each view).
     path("entries/<int:pk>/edit/", inline.entry_inline_edit, name="entry-inline-edit"),

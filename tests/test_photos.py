@@ -155,6 +155,7 @@ def with_images(conference):
     """The test recap's photos are served from an image host."""
     conference.recap.image_base = "https://images.example.org/dcus/"
     conference.recap.save()
+    conference.postgres.photos.update(order=0)
     return conference
 
 
@@ -264,10 +265,15 @@ def test_pages_allow_exactly_the_origins_photos_come_from(client, with_images):
         "https://cdn.example.net:8443",
         "https://images.example.org",
     ]
-    for url in ["/", POSTGRES, "/speakers/sarah-boyce/", "/?day=day-2", "/accounts/login/"]:
+    pages = ["/", "/?day=day-2", POSTGRES, "/speakers/sarah-boyce/", "/topics/databases/"]
+    pages += [f"/recaps/{with_images.recap.slug}/days/day-1/", "/places/cocoa-cinnamon/"]
+    pages += ["/picks/", "/picks/?e=djangocon-us-2024/thanks"]
+    for url in pages:
         response = client.get(url)
         assert response.status_code == 200
         assert img_src(response) == expected, url
+    # Pages that show no photo keep the site's own.
+    assert img_src(client.get("/accounts/login/")) == ["'self'", "data:"]
     # Nothing else in the policy moved.
     policy = directives(client.get("/")["Content-Security-Policy"])
     assert policy["default-src"] == ["'self'"]

@@ -10,11 +10,9 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 from config.settings import BASE_DIR
-from explorer.csp import PhotoCSPMiddleware
 
 # What a deployment sets; the tests' own environment (pyproject.toml) turns HTTPS off.
 ENV_SETTINGS = (
@@ -128,9 +126,7 @@ def test_content_security_policy_is_strict():
         "frame-ancestors": ["'none'"],
     }
     assert "EXCLUDE_URL_PREFIXES" not in settings.CONTENT_SECURITY_POLICY
-    # django-csp's middleware, which also lets the photos' origins into img-src.
-    assert "explorer.csp.PhotoCSPMiddleware" in settings.MIDDLEWARE
-    assert issubclass(PhotoCSPMiddleware, CSPMiddleware)
+    assert "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
 
 
 def test_axes_locks_out_username_and_address_pairs_in_the_database():
