@@ -174,6 +174,11 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 0 if DEBUG else 24 * 3600
+# The default file storage: recaps' own copies of their images (import_recap
+# --images). Served by Django only with debug on; in production the web server (or
+# an object store named in STORAGES["default"]) serves MEDIA_ROOT at MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 # -- end of static files and serving ---------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -14,6 +14,7 @@ from explorer.loading import LoadError, LoadReport, load_recap, refresh_planner_
 from explorer.markdown_import import RecapParseError, parse_recap
 from explorer.models import Topic
 from explorer.recap_data import RecapData, RecapDataError, TopicData
+from explorer.recap_images import RecapImages, RecapImagesError, plan_recap_images
 from explorer.vocabulary import DEFAULT_TOPICS
 
 
@@ -48,6 +49,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--source-url", default="", help="Where the recap is published (Markdown only)."
         )
+        parser.add_argument(
+            "--images",
+            metavar="DIR",
+            help="Copy the recap's image folder into the file storage and show its photos "
+            "from there (explorer.recap_images).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -67,15 +74,18 @@ class Command(BaseCommand):
                 )
         except (RecapParseError, RecapDataError) as error:
             raise CommandError(f"{path} cannot be imported: {_sentence(error)}") from error
+        images = _plan_images(options["images"], data) if options["images"] else None
 
         try:
             with transaction.atomic():
                 recap, report = load_recap(data, force=options["force"])
                 if options["dry_run"]:
                     raise DryRunRollback
+                if images:
+                    images.copy()
         except DryRunRollback:
             self.stdout.write("Dry run: nothing was written.")
-        except LoadError as error:
+        except (LoadError, RecapImagesError) as error:
             raise CommandError(
                 f"{path} was not imported, nothing was changed: {_sentence(error)}"
             ) from error
@@ -86,6 +96,8 @@ class Command(BaseCommand):
         else:
             refresh_planner_statistics()
             self.stdout.write(self.style.SUCCESS(f"Imported “{recap.name}” from {path}."))
+        if images:
+            self.stdout.write(images.summary(dry_run=options["dry_run"]))
         self._print_report(report)
 
     def _print_report(self, report: LoadReport) -> None:
@@ -146,3 +158,13 @@ def _parse_json(text: str, path: Path) -> Any:
 def _sentence(error: Exception) -> str:
     message = str(error).strip()
     return message if message.endswith((".", "?", "!")) else f"{message}."
+
+
+def _plan_images(folder: str, data: RecapData) -> RecapImages:
+    """``--images DIR``: what to copy, with the recap's image base pointing at the copies."""
+    try:
+        images = plan_recap_images(folder, data)
+    except RecapImagesError as error:
+        raise CommandError(f"--images {folder}: {_sentence(error)}") from error
+    data.image_base = images.base_url
+    return images
