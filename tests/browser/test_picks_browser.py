@@ -8,6 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_explore_browser import axe_violations
 from tests.factories import LinkFactory
 
 pytestmark = pytest.mark.browser
@@ -159,3 +160,19 @@ def test_the_print_layout_is_a_clean_list(page, conference_live):
     assert display(".chips") == "block"
     expect(page.page.locator(".chips")).to_contain_text("Day: Day 2")
     assert page.page.pdf(format="A4").startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations_on_the_picks_pages(page_factory, scheme):
+    page = page_factory(color_scheme=scheme, bypass_csp=True)
+    page.goto(f"/picks/?e={RECAP}/postgres-tricks&e={RECAP}/gone-talk&e=nonsense")
+    page.page.wait_for_function("document.querySelector('[x-cloak]') === null")
+    assert axe_violations(page) == []
+
+    page.page.evaluate(
+        f"localStorage.setItem('{PICKS_KEY}', JSON.stringify(['{RECAP}/thanks', '{RECAP}/gone']))"
+    )
+    page.goto("/picks/")
+    expect(page.page.locator("#picks-list .card")).to_have_count(1)
+    assert axe_violations(page) == []
+    assert page.console_errors == []
