@@ -133,6 +133,8 @@ class RecapData:
             for f in fields(self)
             if f.name not in {"days", "people", "places", "topics"}
         }
+        if not recap["image_base"]:  # optional: the loader derives it from source_url
+            del recap["image_base"]
         days = []
         for day in self.days:
             day_dict = asdict(day)

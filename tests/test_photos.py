@@ -318,3 +318,9 @@ def test_adding_a_photo_changes_the_explorer_s_etag(client, with_images):
     PhotoFactory(entry=with_images.keynote, image="images/keynote.jpg")
 
     assert client.get("/")["ETag"] != etag
+
+
+def test_a_document_leaves_out_an_image_base_it_does_not_need():
+    assert "image_base" not in document(source_url="https://x.org/a.html").to_dict()["recap"]
+    recap = document(image_base="/media/conf/").to_dict()["recap"]
+    assert recap["image_base"] == "/media/conf/"
