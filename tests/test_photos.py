@@ -324,3 +324,44 @@ def test_a_document_leaves_out_an_image_base_it_does_not_need():
     assert "image_base" not in document(source_url="https://x.org/a.html").to_dict()["recap"]
     recap = document(image_base="/media/conf/").to_dict()["recap"]
     assert recap["image_base"] == "/media/conf/"
+
+
+# -- Curators edit it -----------------------------------------------------------------
+
+
+def test_a_curator_sets_the_image_base_on_the_recap_s_screen(curator_client, conference):
+    from django.urls import reverse
+
+    url = reverse("recap-update", kwargs={"pk": conference.recap.pk})
+    form = curator_client.get(url).content.decode()
+    assert 'name="image_base"' in form
+    assert "Image base URL" in form
+
+    fields = {"name": "DjangoCon US 2024", "slug": "djangocon-us-2024"}
+    bad = curator_client.post(url, {**fields, "image_base": "javascript:alert(1)"})
+    assert bad.status_code == 200
+    assert 'id="id_image_base_error"' in bad.content.decode()
+    conference.recap.refresh_from_db()
+    assert conference.recap.image_base == ""
+
+    curator_client.post(url, {**fields, "image_base": "https://photos.example.net/dcus/"})
+    conference.recap.refresh_from_db()
+    assert conference.recap.image_base == "https://photos.example.net/dcus/"
+    page = curator_client.get(POSTGRES).content.decode()
+    assert 'src="https://photos.example.net/dcus/images/postgres.jpg"' in page
+
+
+@pytest.mark.django_db
+def test_an_export_names_the_image_base_only_when_it_is_not_the_default():
+    from explorer.curation.export import recap_to_data
+
+    recap, _ = load_recap(document(source_url="https://blog.example.org/conf.html"))
+    assert "image_base" not in recap_to_data(recap).to_dict()["recap"]
+
+    Recap.objects.filter(pk=recap.pk).update(image_base="/media/recap-images/conf/")
+    recap.refresh_from_db()
+    exported = recap_to_data(recap)
+    assert exported.image_base == "/media/recap-images/conf/"
+    Recap.objects.all().delete()
+    again, _ = load_recap(exported)
+    assert again.image_base == "/media/recap-images/conf/"
