@@ -116,7 +116,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serving (see "Static files and serving" below): static files from the app server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below); pages
+    # with photos also allow their origins in img-src (explorer.csp.photo_sources).
     "csp.middleware.CSPMiddleware",
     # Faults (explorer.resilience): a POST cut off halfway is refused before any
     # view reads it (400); an unavailable database is the 503 page, not a 500.
@@ -228,6 +229,11 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 0 if DEBUG else 24 * 3600
+# The default file storage: recaps' own copies of their images (import_recap
+# --images). Served by Django only with debug on; in production the web server (or
+# an object store named in STORAGES["default"]) serves MEDIA_ROOT at MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 # -- end of static files and serving ---------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

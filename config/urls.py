@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -19,3 +21,6 @@ urlpatterns = [
     path("manage/", include("explorer.curation.urls")),
     path("", include("explorer.urls")),
 ]
+# Recaps' own copies of their images (import_recap --images), with debug on only:
+# in production the web server serves MEDIA_ROOT (static() adds nothing then).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

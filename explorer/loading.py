@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from . import search
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
+from .photos import default_image_base
 from .recap_data import EntryData, RecapData
 from .text import person_key
 
@@ -178,7 +179,9 @@ class _Loader:
                     "source_url",
                     "author",
                 )
-            },
+            }
+            # Relative photo paths resolve against the post's address unless the document says.
+            | {"image_base": _plain(data.image_base or default_image_base(data.source_url))},
         )
         for topic in data.topics:
             self._topic(topic.name, topic.slug, topic.description, topic.keywords)

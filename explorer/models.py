@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .photos import photo_src, validate_image_base
 from .text import fold, person_key
 
 
@@ -81,6 +82,14 @@ class Recap(ImportTracked):
     end_date = models.DateField(null=True, blank=True)
     source_url = URLField(max_length=500, blank=True)
     author = models.CharField(max_length=200, blank=True)
+    image_base = models.CharField(
+        "image base URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_image_base],
+        help_text="Where the recap's relative image paths point: by default the folder of "
+        "its source URL. An http(s) address, or a path on this site (/media/…).",
+    )
 
     # Who changed what and when, for curators (the import snapshot is not history).
     history = HistoricalRecords(excluded_fields=["imported"])
@@ -384,6 +393,11 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image
+
+    @property
+    def src(self) -> str:
+        """The address to show it from ("" if none): needs ``entry.recap`` loaded."""
+        return photo_src(self.image, self.entry.recap.image_base)
 
 
 class SearchDocument(models.Model):

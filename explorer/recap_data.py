@@ -8,7 +8,9 @@ write path (with the same protection of curators' edits).
 JSON layout (``to_dict``/``from_dict``)::
 
     {"format": "recap-explorer/1",
-     "recap": {"name", "slug", "city", "venue", "start_date", "end_date", "source_url", "author"},
+     "recap": {"name", "slug", "city", "venue", "start_date", "end_date", "source_url", "author",
+               "image_base" (optional: where relative photo paths point; by default the
+               folder of source_url)},
      "topics": [{"name", "slug", "description", "keywords": [...]}],
      "people": [{"name", "affiliation"}],
      "places": [{"name", "kind", "url", "city"}],
@@ -115,6 +117,7 @@ class RecapData:
     end_date: dt.date | None = None
     source_url: str = ""
     author: str = ""
+    image_base: str = ""
     days: list[DayData] = field(default_factory=list)
     people: list[PersonData] = field(default_factory=list)
     places: list[PlaceData] = field(default_factory=list)
@@ -130,6 +133,8 @@ class RecapData:
             for f in fields(self)
             if f.name not in {"days", "people", "places", "topics"}
         }
+        if not recap["image_base"]:  # optional: the loader derives it from source_url
+            del recap["image_base"]
         days = []
         for day in self.days:
             day_dict = asdict(day)
@@ -164,6 +169,7 @@ class RecapData:
                 end_date=_date(recap, "end_date"),
                 source_url=_text(recap, "source_url"),
                 author=_text(recap, "author"),
+                image_base=_text(recap, "image_base"),
                 topics=[
                     TopicData(
                         name=_text(t, "name", required=True),

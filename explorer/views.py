@@ -57,6 +57,7 @@ def card_entries(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
             Prefetch("credits", queryset=Credit.objects.select_related("person")),
             "topics",
             Prefetch("dishes", queryset=Dish.objects.select_related("place")),
+            "photos",
         )
         .order_by("-recap__start_date", "recap__name", "recap_id", "day__order", "order", "pk")
     )
@@ -116,6 +117,8 @@ def entry_json(entry: Entry) -> dict:
         "place": entry.place.name if entry.place else None,
         "dishes": [dish.name for dish in entry.dishes.all()],
         "summary": entry.summary,
+        # The card's photo: the first one, where it can be shown.
+        "photo": next((photo.src or None for photo in entry.photos.all()), None),
         "url": entry.get_absolute_url(),
     }
 
@@ -142,6 +145,8 @@ _VERSION_TABLES = (
     "explorer_historicalentry_topics",
     "explorer_historicalcredit",
     "explorer_historicaldish",
+    # Cards show an entry's first photo; the CSP allows the photos' origins.
+    "explorer_historicalphoto",
 )
 _VERSION_SQL = "SELECT " + ", ".join(
     [
@@ -161,6 +166,13 @@ def data_version() -> str:
         return repr(cursor.fetchone())
 
 
+def request_data_version(request: HttpRequest) -> str:
+    """The data version, read once per request (the ETag and the CSP both need it)."""
+    if not hasattr(request, "_data_version"):
+        request._data_version = data_version()
+    return request._data_version
+
+
 def explore_etag(request: HttpRequest) -> str:
     """The explorer's ETag: the request's inputs and the data version, hashed.
 
@@ -175,7 +187,7 @@ def explore_etag(request: HttpRequest) -> str:
         request.headers.get("HX-History-Restore-Request", ""),
         str(request.user.pk) if getattr(request, "user", None) else "",
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
-        data_version(),
+        request_data_version(request),
     ]
     etag = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     request._explore_etag = etag
@@ -376,7 +388,7 @@ def _neighbours(entry: Entry) -> tuple[Entry | None, Entry | None]:
 
 def entry_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
     entry = get_object_or_404(
-        card_entries(Entry.objects.all()).prefetch_related("links", "photos"),
+        card_entries(Entry.objects.all()).prefetch_related("links"),
         recap__slug=recap,
         slug=slug,
     )

@@ -129,8 +129,8 @@ def test_load_more_answers_with_the_next_cards_only(client, many):
     assert 'type="checkbox"' not in html
     assert "hx-swap-oob" not in html
     # The data version, the kind facet (for the total), the cards and their
-    # credits, topics and dishes.
-    assert len(queries) == 6
+    # credits, topics, dishes and photos.
+    assert len(queries) == 7
 
 
 def test_no_load_more_on_a_single_page(client, conference):

@@ -13,7 +13,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from explorer.loading import PLANNER_TABLES
-from explorer.models import Credit, Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
+from explorer.models import (
+    Credit,
+    Day,
+    Dish,
+    Entry,
+    EntryKind,
+    Person,
+    Photo,
+    Place,
+    Recap,
+    Topic,
+)
 from explorer.search import reindex_entries
 from explorer.views import PAGE_SIZE
 
@@ -22,10 +33,10 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 # The data version (ETag), five facets (the conference facet also gives the total
 # and, without a year filter, the year facet), a page of entries, their credits,
-# topics and dishes; the full page adds the recaps of its heading. A year filter
-# gives the year facet a query of its own.
-PAGE_QUERIES = 11
-FRAGMENT_QUERIES = 10
+# topics, dishes and photos; the full page adds the recaps of its heading. A year
+# filter gives the year facet a query of its own.
+PAGE_QUERIES = 12
+FRAGMENT_QUERIES = 11
 YEAR = 1
 URLS = [
     ("/", {}, PAGE_QUERIES),
@@ -39,11 +50,11 @@ URLS = [
     ("/?recap=conf-0&recap=conf-1&day=day-1", HX, FRAGMENT_QUERIES),
     ("/?year=2024&day=conf-0.day-2&day=day-0", {}, PAGE_QUERIES + YEAR),
     # No year at all: nothing can match, so no page of cards is fetched.
-    ("/?year=nope", HX, FRAGMENT_QUERIES + YEAR - 4),
+    ("/?year=nope", HX, FRAGMENT_QUERIES + YEAR - 5),
     # The speaker facet's search box: the data version and the speaker facet.
     ("/?speaker_q=person&kind=talk", {**HX, "HX-Trigger": "speaker-q"}, 2),
     # "Load more": the data version, the conference facet and the cards.
-    ("/?page=2", {**HX, "HX-Trigger": "load-more"}, 6),
+    ("/?page=2", {**HX, "HX-Trigger": "load-more"}, 7),
     (
         "/?format=json&recap=conf-0&year=2024&day=day-1&topic=topic-1&speaker=person-1"
         "&kind=food&q=dish",
@@ -57,7 +68,12 @@ def build(count: int, n_recaps: int = 1) -> None:
     """``count`` entries over ``n_recaps`` recaps of 3 days (one a year, newest 2024),
     each entry with 2 speakers, 2 topics and a dish."""
     recaps = Recap.objects.bulk_create(
-        Recap(name=f"Conf {n}", slug=f"conf-{n}", start_date=dt.date(2024 - n, 9, 1))
+        Recap(
+            name=f"Conf {n}",
+            slug=f"conf-{n}",
+            start_date=dt.date(2024 - n, 9, 1),
+            image_base=f"https://images.example.org/conf-{n}/",
+        )
         for n in range(n_recaps)
     )
     days = Day.objects.bulk_create(
@@ -99,6 +115,13 @@ def build(count: int, n_recaps: int = 1) -> None:
     Dish.objects.bulk_create(
         Dish(entry=entry, place=place, name=f"Dish {n}") for n, entry in enumerate(entries)
     )
+    # Every other entry has two photos (the cards show the first).
+    Photo.objects.bulk_create(
+        Photo(entry=entry, image=f"images/{n}-{k}.jpg", caption=f"Photo {k}", order=k)
+        for n, entry in enumerate(entries)
+        if n % 2
+        for k in range(2)
+    )
     reindex_entries([entry.pk for entry in entries])
     if connection.vendor == "postgresql":
         # The rows of rolled-back tests stay in the tables' pages until autovacuum
@@ -121,7 +144,7 @@ def queries(client, url: str, headers: dict) -> int:
 def test_the_explorer_takes_a_fixed_number_of_queries(client, recaps, size, settings):
     settings.EXPLORER_CACHE_SECONDS = 0  # count the queries of rendering
     build(size, recaps)
-    client.get("/")  # the CSRF cookie, as a returning visitor has
+    client.get("/")  # the CSRF cookie, as a returning visitor has (and the photos' origins)
 
     counts = {(url, tuple(headers)): queries(client, url, headers) for url, headers, _ in URLS}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from ..models import Credit, Dish, Entry, Recap
+from ..photos import default_image_base
 from ..recap_data import (
     CreditData,
     DayData,
@@ -66,6 +67,10 @@ def recap_to_data(recap: Recap) -> RecapData:
         start_date=recap.start_date,
         end_date=recap.end_date,
         source_url=recap.source_url,
+        # Only when a curator or --images set it: the loader derives the default.
+        image_base=""
+        if recap.image_base == default_image_base(recap.source_url)
+        else recap.image_base,
         author=recap.author,
         days=days,
         people=[PersonData(p.name, p.affiliation) for p in people.values()],

@@ -114,7 +114,17 @@ class RecapForm(CuratorModelForm):
 
     class Meta:
         model = Recap
-        fields = ["name", "slug", "city", "venue", "start_date", "end_date", "source_url", "author"]
+        fields = [
+            "name",
+            "slug",
+            "city",
+            "venue",
+            "start_date",
+            "end_date",
+            "source_url",
+            "author",
+            "image_base",
+        ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         labels = {"source_url": "Source URL"}
         formfield_callback = https_urls

@@ -1,11 +1,16 @@
 """Template helpers for the attendee pages: ``{% load explorer_tags %}``."""
 
 import datetime as dt
+import html
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.utils.dateformat import format as date_format
-from django.utils.safestring import SafeString
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from ..markdown import render_markdown
 from ..views import explore_url as build_explore_url
@@ -66,3 +71,116 @@ def safe_url(url: str | None) -> str:
     url = (url or "").strip()
     # urlsplit drops the tabs and newlines browsers ignore inside a scheme.
     return url if urlsplit(url).scheme.lower() in LINKABLE_SCHEMES else ""
+
+
+# -- Link previews: meta description, Open Graph and Twitter card tags ------------------
+
+SITE_NAME = "Recap Explorer"
+SITE_DESCRIPTION = (
+    "Recap Explorer: the talks, people, meals and places of conference recaps, to browse, "
+    "filter, pick, print and share."
+)
+# Search engines show about this many characters of a description.
+DESCRIPTION_LENGTH = 200
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> CaptureNode:
+    """``{% capture as name %}…{% endcapture %}``: render the content into ``name``.
+
+    For text made of several values, such as a page's description.
+    """
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Use {% capture as name %}…{% endcapture %}.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+def absolute_url(request, location: str | None = None) -> str:
+    """``request.build_absolute_uri(location)``, or "" for a host not allowed (the 400 page)."""
+    if request is None:
+        return ""
+    try:
+        return request.build_absolute_uri(location)
+    except DisallowedHost:
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context) -> str:
+    """This page's full address: ``{% page_url %}``."""
+    return absolute_url(context.get("request"))
+
+
+def plain_text(text: str) -> str:
+    """Rendered HTML (or Markdown rendered first) as one line of plain text."""
+    return " ".join(html.unescape(strip_tags(text)).split())
+
+
+def _first_photo(photos_of) -> object | None:
+    """The first photo that can be shown, of an entry or the first entries of a list."""
+    entries = [photos_of] if hasattr(photos_of, "photos") else list(photos_of or [])[:24]
+    for entry in entries:
+        for photo in entry.photos.all():
+            if photo.src:
+                return photo
+    return None
+
+
+@register.inclusion_tag("partials/meta.html", takes_context=True)
+def page_meta(
+    context: template.Context,
+    title: str = SITE_NAME,
+    description: str = "",
+    markdown_description: str = "",
+    photos_of: object = None,
+    kind: str = "website",
+) -> dict:
+    """A page's description and its Open Graph and Twitter card tags.
+
+    ``description`` is HTML-escaped text (a ``{% capture %}``), or give
+    ``markdown_description`` (a summary); ``photos_of`` is an entry or a list of
+    entries (with their photos prefetched) whose first photo illustrates the page.
+    """
+    request = context.get("request")
+    if markdown_description:
+        description = render_markdown(markdown_description)
+    text = plain_text(str(description)) or SITE_DESCRIPTION
+    photo = _first_photo(photos_of) if photos_of is not None else None
+    image = absolute_url(request, photo.src) if photo is not None else ""
+    if urlsplit(image).scheme not in {"http", "https"}:
+        image = ""
+    return {
+        "title": title,
+        "description": Truncator(text).chars(DESCRIPTION_LENGTH),
+        "image": image,
+        "image_alt": photo.caption if image else "",
+        "kind": kind,
+        "url": absolute_url(request),
+        "site_name": SITE_NAME,
+    }
+
+
+@register.filter
+def titles(entries: Iterable, total: int | None = None) -> str:
+    """``Keynote, Lunch, Panel and 4 more``: the first three titles of ``total`` entries."""
+    entries = list(entries)
+    names = [entry.title for entry in entries[:3]]
+    rest = (len(entries) if total is None else int(total)) - len(names)
+    if rest > 0:
+        return f"{', '.join(names)} and {rest} more"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[0] if names else ""

@@ -56,6 +56,8 @@
   }
 
   root.setAttribute("data-theme", currentTheme());
+  // What only a page without JavaScript should say (.without-js) is hidden.
+  root.classList.add("js");
 
   // An empty search box adds nothing to the address: "/?day=monday", not "/?q=&day=monday"
   // (the explorer's search, and the speaker facet's own).
@@ -84,6 +86,37 @@
     true
   );
 
+  // A photo that cannot be loaded (offline, moved, gone) becomes its caption card:
+  // a placeholder instead of a broken image (partials/photos.html). "error" does
+  // not bubble, so this listens while it goes down (capture); this script runs
+  // before the body is parsed, so it sees every photo, swapped-in ones included.
+  document.addEventListener(
+    "error",
+    function (event) {
+      var img = event.target;
+      if (!img || img.tagName !== "IMG" || !img.classList.contains("photo-img")) {
+        return;
+      }
+      var placeholder = document.createElement("div");
+      placeholder.className = "photo-placeholder";
+      placeholder.setAttribute("aria-hidden", "true");
+      var figure = img.closest("figure");
+      (img.closest(".photo-link") || img).replaceWith(placeholder);
+      if (figure) {
+        figure.classList.add("photo--missing");
+      }
+    },
+    true
+  );
+
+  // A printed page says where it came from: the address now, after any htmx swap.
+  window.addEventListener("beforeprint", function () {
+    var source = document.querySelector(".print-source-url");
+    if (source) {
+      source.textContent = window.location.href;
+    }
+  });
+
   document.addEventListener("alpine:init", function () {
     var Alpine = window.Alpine;
 
@@ -100,6 +133,139 @@
           : this.keys.concat([key]);
         writeStorage(PICKS_KEY, JSON.stringify(this.keys));
       },
+      // Picks received in a share link, added after one's own (none twice).
+      add: function (keys) {
+        var self = this;
+        var added = keys.filter(function (key, index) {
+          return !self.has(key) && keys.indexOf(key) === index;
+        });
+        this.keys = this.keys.concat(added);
+        writeStorage(PICKS_KEY, JSON.stringify(this.keys));
+        return added.length;
+      },
+      // A gone pick: forgotten, or replaced by the address its entry has now.
+      replace: function (key, now) {
+        this.keys = this.keys.filter(function (k) { return k !== key; });
+        if (now && !this.has(now)) {
+          this.keys = this.keys.concat([now]);
+        }
+        writeStorage(PICKS_KEY, JSON.stringify(this.keys));
+      },
+    });
+
+    // The share link of a list of picks: /picks/?e=recap/entry&e=… (explorer.picks).
+    function shareUrl(path, keys) {
+      var query = keys.map(function (key) {
+        return "e=" + encodeURIComponent(key).replace(/%2F/g, "/");
+      });
+      return window.location.origin + path + (query.length ? "?" + query.join("&") : "");
+    }
+
+    // "My picks" (/picks/): the cards of every pick, fetched in one request, and
+    // the link that shares them.
+    Alpine.data("myPicks", function () {
+      return {
+        path: "",
+        status: "",
+        init: function () {
+          var keys = this.$store.picks.keys;
+          this.path = this.$el.dataset.picksUrl;
+          if (keys.length && window.htmx) {
+            window.htmx.ajax("GET", shareUrl(this.path, keys), {
+              target: this.$refs.list,
+              swap: "innerHTML",
+            });
+          }
+        },
+        get empty() {
+          return this.$store.picks.keys.length === 0;
+        },
+        get hasPicks() {
+          return !this.empty;
+        },
+        get shareUrl() {
+          return shareUrl(this.path, this.$store.picks.keys);
+        },
+        select: function () {
+          this.$refs.link.select();
+        },
+        copy: function () {
+          var self = this;
+          var link = this.$refs.link;
+          var fallback = function () {
+            link.focus();
+            link.select();
+            self.status = "Press Ctrl+C (⌘C on a Mac) to copy the selected link.";
+          };
+          if (!navigator.clipboard || !window.isSecureContext) {
+            fallback();
+            return;
+          }
+          navigator.clipboard.writeText(link.value).then(function () {
+            self.status = "Link copied: paste it to share your picks.";
+          }, fallback);
+        },
+        print: function () {
+          window.print();
+        },
+      };
+    });
+
+    // A share link's picks: one click adds them all to the viewer's own.
+    Alpine.data("sharedPicks", function () {
+      return {
+        keys: [],
+        status: "",
+        init: function () {
+          this.keys = (this.$el.dataset.picks || "").split(" ").filter(Boolean);
+        },
+        get missing() {
+          var picks = this.$store.picks;
+          return this.keys.filter(function (key) { return !picks.has(key); });
+        },
+        get allKept() {
+          return this.missing.length === 0;
+        },
+        get addLabel() {
+          var missing = this.missing.length;
+          if (missing === 0) {
+            return "All in my picks";
+          }
+          if (missing === this.keys.length) {
+            return missing === 1 ? "Add it to my picks" : "Add all " + missing + " to my picks";
+          }
+          return "Add the " + missing + " I do not have to my picks";
+        },
+        add: function () {
+          var added = this.$store.picks.add(this.missing);
+          this.status = added === 1 ? "1 pick added to My picks." : added + " picks added to My picks.";
+        },
+        print: function () {
+          window.print();
+        },
+      };
+    });
+
+    // A pick that names no entry now (explorer/picks_page.html): forget it, or
+    // keep the entry at its new address.
+    Alpine.data("gonePick", function () {
+      return {
+        key: "",
+        now: "",
+        init: function () {
+          this.key = this.$el.dataset.pick || "";
+          this.now = this.$el.dataset.now || "";
+        },
+        get kept() {
+          return this.$store.picks.has(this.key);
+        },
+        get updateLabel() {
+          return this.now ? "Pick it at its new address" : "Remove from my picks";
+        },
+        update: function () {
+          this.$store.picks.replace(this.key, this.now);
+        },
+      };
     });
 
     // Picks made in another tab show up here too.

@@ -8,9 +8,14 @@ if needed.
 
 from __future__ import annotations
 
+import functools
 import shutil
+import struct
 import subprocess
+import threading
+import zlib
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -165,3 +170,45 @@ def _page_factory(browser, live_server):
     yield make
     for pages in contexts:
         next(pages, None)
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int] = (11, 107, 76)) -> bytes:
+    """A plain PNG of one colour, ``width`` by ``height`` pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def image_server(tmp_path) -> Iterator[str]:
+    """An HTTP server on a free local port standing in for a recap's image host.
+
+    It serves ``tmp_path``: ``conf/images/stage.png`` and ``conf/images/room.png``
+    exist; anything else is a 404. Yields its address, e.g. ``http://127.0.0.1:PORT``.
+    """
+    images = tmp_path / "conf" / "images"
+    images.mkdir(parents=True)
+    (images / "stage.png").write_bytes(png(90, 30))
+    (images / "room.png").write_bytes(png(48, 36, (29, 78, 216)))
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

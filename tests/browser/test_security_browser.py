@@ -86,6 +86,25 @@ def test_explorer_entry_and_login_pages_run_under_the_policy(csp_page, conferenc
     visit(page, "/accounts/login/")
 
 
+def test_pages_with_photos_run_under_the_policy(csp_page, conference_live, image_server):
+    """The policy lets in the recap's image host, and only it (explorer.csp)."""
+    page = csp_page
+    conference_live.recap.image_base = f"{image_server}/conf/"
+    conference_live.recap.save()
+    conference_live.postgres.photos.update(image="images/stage.png")
+
+    for path in [conference_live.postgres.get_absolute_url(), "/?day=day-2"]:
+        response = visit(page, path)
+        img_src = response.headers["content-security-policy"].split("img-src ")[1].split(";")[0]
+        assert img_src == f"'self' data: {image_server}"
+        image = page.page.locator("img.photo-img").first
+        image.scroll_into_view_if_needed()
+        page.page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        assert_clean(page, path)
+
+
 def test_logging_in_and_the_curator_screens_run_under_the_policy(
     csp_page, conference_live, django_user_model
 ):

@@ -15,6 +15,7 @@ from explorer.importer.explain import explanation_lines, unsure_lines
 from explorer.loading import LoadError, LoadReport, load_recap, refresh_planner_statistics
 from explorer.models import Topic
 from explorer.recap_data import RecapData, RecapDataError, TopicData
+from explorer.recap_images import RecapImages, RecapImagesError, plan_recap_images
 from explorer.vocabulary import DEFAULT_TOPICS
 
 
@@ -57,6 +58,12 @@ class Command(BaseCommand):
                 "evidence that decided each, and the runner-up kind with its score."
             ),
         )
+        parser.add_argument(
+            "--images",
+            metavar="DIR",
+            help="Copy the recap's image folder into the file storage and show its photos "
+            "from there (explorer.recap_images).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -82,15 +89,18 @@ class Command(BaseCommand):
             lines += unsure_lines(explanation, detailed=not options["explain"])
             for line in lines:
                 self.stdout.write(self.style.WARNING(line) if line.startswith("!") else line)
+        images = _plan_images(options["images"], data) if options["images"] else None
 
         try:
             with transaction.atomic():
                 recap, report = load_recap(data, force=options["force"])
                 if options["dry_run"]:
                     raise DryRunRollback
+                if images:
+                    images.copy()
         except DryRunRollback:
             self.stdout.write("Dry run: nothing was written.")
-        except LoadError as error:
+        except (LoadError, RecapImagesError) as error:
             raise CommandError(
                 f"{path} was not imported, nothing was changed: {_sentence(error)}"
             ) from error
@@ -101,6 +111,8 @@ class Command(BaseCommand):
         else:
             refresh_planner_statistics()
             self.stdout.write(self.style.SUCCESS(f"Imported “{recap.name}” from {path}."))
+        if images:
+            self.stdout.write(images.summary(dry_run=options["dry_run"]))
         self._print_report(report)
 
     def _print_report(self, report: LoadReport) -> None:
@@ -161,3 +173,13 @@ def _parse_json(text: str, path: Path) -> Any:
 def _sentence(error: Exception) -> str:
     message = str(error).strip()
     return message if message.endswith((".", "?", "!")) else f"{message}."
+
+
+def _plan_images(folder: str, data: RecapData) -> RecapImages:
+    """``--images DIR``: what to copy, with the recap's image base pointing at the copies."""
+    try:
+        images = plan_recap_images(folder, data)
+    except RecapImagesError as error:
+        raise CommandError(f"--images {folder}: {_sentence(error)}") from error
+    data.image_base = images.base_url
+    return images
