@@ -64,6 +64,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serving (see "Static files and serving" below): static files from the app server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses every other answer of 200 bytes or more for clients that accept gzip
+    # (static files come compressed from WhiteNoise). Against BREACH it pads each
+    # answer with random bytes, and the CSRF token in a page is masked anew for every
+    # request. It makes ETags weak: the explorer's are weak already.
+    "django.middleware.gzip.GZipMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     # Faults (explorer.resilience): a POST cut off halfway is refused before any
@@ -158,8 +163,8 @@ if ALPINE_DIST_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/alpinejs", ALPINE_DIST_DIR))
 
 # -- Static files and serving (WhiteNoise, gunicorn: `make serve`) ------------------
-# WhiteNoise serves the collected files itself, gzip/brotli-compressed ahead of
-# time; with the manifest storage every {% static %} URL carries a content hash and
+# WhiteNoise serves the collected files itself, gzip- and Brotli-compressed ahead of
+# time by collectstatic (Brotli because the `brotli` package is installed); with the manifest storage every {% static %} URL carries a content hash and
 # is cached "forever" (immutable), other static files for WHITENOISE_MAX_AGE.
 # The manifest needs `collectstatic` first: on by default when debug is off,
 # DJANGO_STATIC_MANIFEST=0 turns it off (the tests do).
@@ -193,7 +198,6 @@ RECAP_MAX_BYTES = int(os.environ.get("RECAP_MAX_BYTES", str(2 * 1024 * 1024)))
 # How long a repeated anonymous explorer fragment or JSON answer is served from the
 # cache (keyed by its ETag, so never stale); 0 turns the answer cache off.
 EXPLORER_CACHE_SECONDS = int(os.environ.get("EXPLORER_CACHE_SECONDS", "300"))
-
 # HTTPS hardening, on whenever debug is off (turn individual pieces off behind a
 # TLS-terminating proxy that already does them).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
