@@ -198,6 +198,26 @@ RECAP_MAX_BYTES = int(os.environ.get("RECAP_MAX_BYTES", str(2 * 1024 * 1024)))
 # How long a repeated anonymous explorer fragment or JSON answer is served from the
 # cache (keyed by its ETag, so never stale); 0 turns the answer cache off.
 EXPLORER_CACHE_SECONDS = int(os.environ.get("EXPLORER_CACHE_SECONDS", "300"))
+# How many rendered entry cards each process keeps (explorer.cards: keyed by what
+# they show, so never stale); 0 turns the card cache off.
+EXPLORER_CARD_CACHE_ENTRIES = int(os.environ.get("EXPLORER_CARD_CACHE_ENTRIES", "10000"))
+
+# Both caches live in each process's memory: their keys name the data they hold,
+# so a server never serves what another has changed, and nothing is shared.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "explorer-answers",
+    },
+    "cards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "explorer-cards",
+        # Kept until crowded out: a card's key changes with its data, never its age.
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": max(EXPLORER_CARD_CACHE_ENTRIES, 1)},
+    },
+}
+
 # HTTPS hardening, on whenever debug is off (turn individual pieces off behind a
 # TLS-terminating proxy that already does them).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,9 +15,10 @@ On SQLite, the peer: Datasette serving a copy of the same file (immutable, the
 entries' FTS table configured in its metadata, facet suggestions off), loaded with
 the same three questions (unfiltered faceted browse, the filtered fragment's
 filter, the search), each row with its ratio (project's requests/s / Datasette's).
-The last row per size is the first page load as Chromium receives it (the HTML,
-CSS and JavaScript of ``/``, their transfer sizes), when ``/usr/bin/chromium`` is
-there.
+The first load row is the page as Chromium receives it (the HTML, CSS and
+JavaScript of ``/``, their transfer sizes), when ``/usr/bin/chromium`` is there;
+the "no card cache" rows ask the fresh questions of a server that keeps no
+rendered card (``EXPLORER_CARD_CACHE_ENTRIES=0``).
 
 Environment: ``BENCH_SECONDS`` (default 5), ``BENCH_WARMUP`` (untimed seconds of
 load before each measurement, default 2), ``BENCH_ENTRIES`` (default 100000),
@@ -89,6 +90,15 @@ TARGETS = [
     Target("search fragment", SEARCH, HX, fresh=True, connections=WORKERS),
     Target("filtered fragment, repeated", FILTERED, HX),
     Target("search fragment, repeated", SEARCH, HX),
+]
+# The same fresh questions on a server that keeps no rendered card
+# (EXPLORER_CARD_CACHE_ENTRIES=0): what an answer costs when nothing is cached.
+COLD = "no card cache"
+COLD_ENV = {"EXPLORER_CARD_CACHE_ENTRIES": "0"}
+COLD_TARGETS = [
+    Target(f"explorer page, {COLD}", "/", {}, fresh=True),
+    Target(f"filtered fragment, {COLD}", FILTERED, HX, fresh=True),
+    Target(f"search fragment, {COLD}", SEARCH, HX, fresh=True),
 ]
 
 # The peer: Datasette's table page of the entries, faceted by plain columns (kind,
@@ -313,7 +323,7 @@ print(json.dumps(counts))
 
 
 def query_counts(env: dict[str, str]) -> dict[str, int]:
-    targets = json.dumps([[t.name, t.path, t.headers, t.fresh] for t in TARGETS])
+    targets = json.dumps([[t.name, t.path, t.headers, t.fresh] for t in TARGETS + COLD_TARGETS])
     result = subprocess.run(
         [PYTHON, "-c", SETUP, QUERY_COUNTER, targets],
         cwd=ROOT,
@@ -402,6 +412,14 @@ def bench(database: str, env: dict[str, str], size: str, rows: list[list[str]]) 
             rows.append(row(database, size, FIRST_LOAD, cells))
         else:
             NOTES.append(f"{size}: no first-load row ({CHROMIUM} is missing)")
+    finally:
+        server.stop()
+    server = Server.gunicorn({**env, **COLD_ENV})
+    try:
+        for target in COLD_TARGETS:
+            cells = measure(server, target)
+            cells["queries"] = str(counts.get(target.name, "?"))
+            rows.append(row(database, size, target.name, cells))
     finally:
         server.stop()
     if database == "sqlite":

@@ -3,9 +3,12 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.template import Context
 from django.utils.safestring import SafeString
 
+from ..cards import render_card
 from ..markdown import render_markdown
+from ..models import Entry
 from ..views import explore_url as build_explore_url
 
 register = template.Library()
@@ -17,6 +20,12 @@ LINKABLE_SCHEMES = {"http", "https", "mailto"}
 def markdown(text: str | None) -> SafeString:
     """Render Markdown as sanitized HTML: ``{{ entry.summary|markdown }}``."""
     return render_markdown(text or "")
+
+
+@register.simple_tag(takes_context=True)
+def card(context: Context, entry: Entry) -> SafeString:
+    """An entry's card, rendered once per version of what it shows: ``{% card entry %}``."""
+    return render_card(context, entry)
 
 
 @register.simple_tag
