@@ -69,8 +69,9 @@ MIDDLEWARE = [
     # answer with random bytes, and the CSRF token in a page is masked anew for every
     # request. It makes ETags weak: the explorer's are weak already.
     "django.middleware.gzip.GZipMiddleware",
-    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
-    "csp.middleware.CSPMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below):
+    # django-csp's middleware, building the header once (config/middleware.py).
+    "config.middleware.SitePolicyCSPMiddleware",
     # Faults (explorer.resilience): a POST cut off halfway is refused before any
     # view reads it (400); an unavailable database is the 503 page, not a 500.
     "explorer.resilience.WholeBodyMiddleware",
