@@ -165,8 +165,9 @@ if ALPINE_DIST_DIR.is_dir():
 
 # -- Static files and serving (WhiteNoise, gunicorn: `make serve`) ------------------
 # WhiteNoise serves the collected files itself, gzip- and Brotli-compressed ahead of
-# time by collectstatic (Brotli because the `brotli` package is installed); with the manifest storage every {% static %} URL carries a content hash and
-# is cached "forever" (immutable), other static files for WHITENOISE_MAX_AGE.
+# time by collectstatic (Brotli because the `brotli` package is installed); with
+# the manifest storage every {% static %} URL carries a content hash and is cached
+# "forever" (immutable), other static files for WHITENOISE_MAX_AGE.
 # The manifest needs `collectstatic` first: on by default when debug is off,
 # DJANGO_STATIC_MANIFEST=0 turns it off (the tests do).
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
