@@ -62,11 +62,11 @@ def card_key(entry: Entry, can_edit: bool) -> str:
 
 def render_card(context: Context, entry: Entry) -> SafeString:
     """``entry``'s card in ``context`` (a page's), from the cache when it is there."""
-    request = context["request"]
+    request = context.get("request")
+    if request is None or not settings.EXPLORER_CARD_CACHE_ENTRIES or context.get("focus_card"):
+        return _render(context, entry, context.get("return_url"))
     can_edit = request.user.has_perm("explorer.change_entry")
     return_url = context.get("return_url") or request.get_full_path()
-    if not settings.EXPLORER_CARD_CACHE_ENTRIES or context.get("focus_card"):
-        return _render(context, entry, return_url)
     cache = caches["cards"]
     key = card_key(entry, can_edit)
     html = cache.get(key)
@@ -78,7 +78,7 @@ def render_card(context: Context, entry: Entry) -> SafeString:
     return mark_safe(html)
 
 
-def _render(context: Context, entry: Entry, return_url: str) -> SafeString:
+def _render(context: Context, entry: Entry, return_url: str | None) -> SafeString:
     template = context.template.engine.get_template(CARD_TEMPLATE)
     with context.push(entry=entry, return_url=return_url):
         return template.render(context)

@@ -292,12 +292,14 @@ def wrk(url: str, target: Target, seconds: int = SECONDS) -> dict[str, float]:
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    completed = re.search(r"^\s+(\d+) requests in", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(rps.group(1)) if rps else float("nan"),
         "p50": millis("50"),
         "p99": millis("99"),
         "errors": int(errors.group(1)) if errors else 0,
+        "completed": int(completed.group(1)) if completed else 0,
     }
 
 
@@ -390,6 +392,10 @@ def measure(server: Server, target: Target) -> dict[str, str]:
     }
     if result["errors"]:
         cells["note"] = f"{result['errors']} errors"
+    if not result["completed"]:
+        # wrk finished no request in time: it has no latency to report.
+        cells.update({"req/s": "0", "p50 ms": "-", "p99 ms": "-", "rps": 0.0})
+        cells["note"] = f"no request finished within {SECONDS} s"
     return cells
 
 
