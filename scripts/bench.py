@@ -420,7 +420,7 @@ def bench(database: str, env: dict[str, str], size: str, rows: list[list[str]]) 
             NOTES.append(f"{size}: no first-load row ({CHROMIUM} is missing)")
     finally:
         server.stop()
-    server = Server.gunicorn({**env, **COLD_ENV})
+    server = Server({**env, **COLD_ENV})
     try:
         for target in COLD_TARGETS:
             cells = measure(server, target)
