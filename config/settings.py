@@ -116,9 +116,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serving (see "Static files and serving" below): static files from the app server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below); pages
+    # Compresses every other answer of 200 bytes or more for clients that accept gzip
+    # (static files come compressed from WhiteNoise). Against BREACH it pads each
+    # answer with random bytes, and the CSRF token in a page is masked anew for every
+    # request. It makes ETags weak: the explorer's are weak already.
+    "django.middleware.gzip.GZipMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below):
+    # django-csp's middleware, building the header once (config/middleware.py); pages
     # with photos also allow their origins in img-src (explorer.csp.photo_sources).
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.SitePolicyCSPMiddleware",
     # Faults (explorer.resilience): a POST cut off halfway is refused before any
     # view reads it (400); an unavailable database is the 503 page, not a 500.
     "explorer.resilience.WholeBodyMiddleware",
@@ -214,9 +220,10 @@ if ALPINE_DIST_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/alpinejs", ALPINE_DIST_DIR))
 
 # -- Static files and serving (WhiteNoise, gunicorn: `make serve`) ------------------
-# WhiteNoise serves the collected files itself, gzip/brotli-compressed ahead of
-# time; with the manifest storage every {% static %} URL carries a content hash and
-# is cached "forever" (immutable), other static files for WHITENOISE_MAX_AGE.
+# WhiteNoise serves the collected files itself, gzip- and Brotli-compressed ahead of
+# time by collectstatic (Brotli because the `brotli` package is installed); with
+# the manifest storage every {% static %} URL carries a content hash and is cached
+# "forever" (immutable), other static files for WHITENOISE_MAX_AGE.
 # The manifest needs `collectstatic` first: on by default when debug is off,
 # DJANGO_STATIC_MANIFEST=0 turns it off (the tests do).
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
@@ -254,6 +261,25 @@ RECAP_MAX_BYTES = env_int("RECAP_MAX_BYTES", 2 * 1024 * 1024)
 # How long a repeated anonymous explorer fragment or JSON answer is served from the
 # cache (keyed by its ETag, so never stale); 0 turns the answer cache off.
 EXPLORER_CACHE_SECONDS = env_int("EXPLORER_CACHE_SECONDS", 300)
+# How many rendered entry cards each process keeps (explorer.cards: keyed by what
+# they show, so never stale); 0 turns the card cache off.
+EXPLORER_CARD_CACHE_ENTRIES = env_int("EXPLORER_CARD_CACHE_ENTRIES", 10000)
+
+# Both caches live in each process's memory: their keys name the data they hold,
+# so a server never serves what another has changed, and nothing is shared.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "explorer-answers",
+    },
+    "cards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "explorer-cards",
+        # Kept until crowded out: a card's key changes with its data, never its age.
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": max(EXPLORER_CARD_CACHE_ENTRIES, 1)},
+    },
+}
 
 # HTTPS hardening, on whenever debug is off (turn individual pieces off behind a
 # TLS-terminating proxy that already does them).

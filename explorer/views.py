@@ -178,7 +178,9 @@ def explore_etag(request: HttpRequest) -> str:
 
     Everything the answer depends on goes in: the query string, the htmx headers
     that pick the fragment and its out-of-band parts, who is asking (curators see
-    more) and their CSRF cookie (the page embeds a token for it).
+    more) and their CSRF cookie (the page embeds a token for it). It is weak: the
+    same answer gzipped (``GZipMiddleware``) or not, or with its CSRF token masked
+    afresh, is the same to the reader; the 200 and the 304 carry the same one.
     """
     parts = [
         request.META.get("QUERY_STRING", ""),
@@ -191,7 +193,7 @@ def explore_etag(request: HttpRequest) -> str:
     ]
     etag = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     request._explore_etag = etag
-    return etag
+    return f'W/"{etag}"'
 
 
 def cached_by_etag(view):
@@ -273,8 +275,9 @@ class Page:
 
 
 # Every answer depends on these headers (they pick the fragment), 304s and
-# cached answers included: the ETag covers them too (``explore_etag``).
-@vary_on_headers("HX-Request", "HX-Trigger", "HX-History-Restore-Request")
+# cached answers included: the ETag covers them too (``explore_etag``). Accept-Encoding
+# is named here too (GZipMiddleware adds it to the 200s only) so that a 304 says it.
+@vary_on_headers("HX-Request", "HX-Trigger", "HX-History-Restore-Request", "Accept-Encoding")
 @condition(etag_func=explore_etag)
 @cached_by_etag
 def explore(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from explorer.loading import load_recap
@@ -93,10 +93,13 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """No answer cached by one test (explorer.views.cached_by_etag) reaches the next."""
-    cache.clear()
+    """No answer or card cached by one test (explorer.views.cached_by_etag,
+    explorer.cards) reaches the next."""
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def build_conference() -> SimpleNamespace:

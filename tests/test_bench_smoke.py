@@ -5,7 +5,9 @@ Skipped unless ``wrk`` and ``gunicorn`` are installed.
 
 from __future__ import annotations
 
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -30,7 +32,18 @@ def test_bench_smoke_prints_one_table(tmp_path):
     lines = result.stdout.splitlines()
     assert any(line.startswith("database | entries | URL") for line in lines)
     # Once for the bundled recap and once with 200 more; the fragments also with
-    # one connection per worker.
+    # one connection per worker, and without the card cache; Datasette's three, each
+    # with its ratio.
     for name, rows in [("ceiling", 2), ("explorer page", 2), ("json", 2), ("filtered fragment", 4),
-                       ("search fragment", 4), ("filtered fragment, repeated", 2)]:  # fmt: skip
+                       ("search fragment", 4), ("filtered fragment, repeated", 2),
+                       ("datasette: unfiltered", 2), ("datasette: filtered", 2),
+                       ("datasette: search", 2), ("explorer page, no card cache", 2),
+                       ("filtered fragment, no card cache", 2),
+                       ("search fragment, no card cache", 2)]:  # fmt: skip
         assert sum(f"| {name} " in line for line in lines) == rows, name
+    peers = [line for line in lines if "| datasette: " in line]
+    assert all(re.search(r"\| +\d+\.\d\d \|", line) for line in peers), peers
+    # Both sides answered the same questions (same number of matching entries).
+    assert not [line for line in lines if line.startswith("note:") and "Datasette's" in line]
+    if Path("/usr/bin/chromium").exists():
+        assert sum("| first load (Chromium" in line for line in lines) == 2

@@ -235,7 +235,7 @@ def test_content_security_policy_is_strict():
         "frame-ancestors": ["'none'"],
     }
     assert "EXCLUDE_URL_PREFIXES" not in settings.CONTENT_SECURITY_POLICY
-    assert "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
+    assert "config.middleware.SitePolicyCSPMiddleware" in settings.MIDDLEWARE
 
 
 def test_axes_locks_out_username_and_address_pairs_in_the_database():

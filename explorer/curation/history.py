@@ -59,12 +59,17 @@ def mark(obj: models.Model, *, when: dt.datetime, user: Any = None, reason: str 
 def touch_entries(entry_ids: Iterable[int | None], *, when: dt.datetime, user: Any = None) -> None:
     """Record a version of entries whose dishes, links or photos were just changed.
 
-    Their ``version`` stays (the entry form does not hold those parts), but the
-    change gets an entry history row, so it is a version one can revert to.
+    Each takes its next ``version``, as an entry form's save does: a form opened
+    before the change (the card's, which holds the dishes, or the entry's screen)
+    is then refused as stale instead of saving over it, and shows what changed.
+    The change gets an entry history row, so it is a version one can revert to.
     """
-    for entry in Entry.objects.filter(pk__in={pk for pk in entry_ids if pk is not None}):
-        mark(entry, when=when, user=user)
-        entry.save(update_fields=["updated_at"])
+    ids = {pk for pk in entry_ids if pk is not None}
+    with transaction.atomic():
+        for entry in Entry.objects.select_for_update().filter(pk__in=ids):
+            mark(entry, when=when, user=user)
+            entry.version += 1
+            entry.save(update_fields=["updated_at", "version"])
 
 
 # -- What a version holds -----------------------------------------------------------

@@ -7,12 +7,15 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.core.exceptions import DisallowedHost
+from django.template import Context
 from django.utils.dateformat import format as date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from ..cards import render_card
 from ..markdown import render_markdown
+from ..models import Entry
 from ..views import explore_url as build_explore_url
 
 register = template.Library()
@@ -24,6 +27,12 @@ LINKABLE_SCHEMES = {"http", "https", "mailto"}
 def markdown(text: str | None) -> SafeString:
     """Render Markdown as sanitized HTML: ``{{ entry.summary|markdown }}``."""
     return render_markdown(text or "")
+
+
+@register.simple_tag(takes_context=True)
+def card(context: Context, entry: Entry) -> SafeString:
+    """An entry's card, rendered once per version of what it shows: ``{% card entry %}``."""
+    return render_card(context, entry)
 
 
 @register.simple_tag

@@ -609,6 +609,35 @@ def test_a_dish_deleted_meanwhile_does_not_block_the_second_save(
     ]
 
 
+def test_a_dish_edited_on_its_own_screen_makes_an_open_card_form_stale(
+    curator, other_curator, conference
+):
+    entry = conference.lunch
+    mine = open_form(curator, entry)
+    dish = conference.mocha
+    changed = other_curator.post(
+        reverse("dish-update", kwargs={"pk": dish.pk}),
+        {"entry": entry.pk, "place": conference.cafe.pk, "name": "Iced mocha", "order": "1"},
+    )
+    assert changed.status_code == 302
+    assert Entry.objects.get(pk=entry.pk).version == entry.version + 1
+
+    mine[field(entry, "summary")] = "My summary."
+    refused = post(curator, entry, mine)
+
+    # Saved as it was, the card's form would have put the old dish name back
+    # unseen: it is refused, says what changed, and nothing of it is saved.
+    assert STALE in refused.content.decode()
+    assert "Dishes" in [c.label for c in refused.context_data["conflict"].changes]
+    entry.refresh_from_db()
+    assert entry.summary != "My summary."
+    assert list(entry.dishes.values_list("name", flat=True)) == ["Iced mocha", "Crêpe suzette"]
+    # Saving again, having seen it, goes through.
+    assert post(curator, entry, submitted(refused)).status_code == 200
+    entry.refresh_from_db()
+    assert entry.summary == "My summary."
+
+
 # -- Cancel, preview, sanitizing ------------------------------------------------------
 
 
