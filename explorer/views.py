@@ -457,6 +457,8 @@ def entries_by_recap(queryset: QuerySet[Entry], params: dict[str, list[str]]) ->
     ordered.sort(key=lambda g: g.start_date or dt.date.min, reverse=True)
     return {
         "groups": ordered,
+        # The shown cards in the page's order, for its description and preview photo.
+        "entries": [entry for group in ordered for entry in group.entries],
         "total": sum(group.count for group in ordered),
         "explore_url": explore_url(params),
     }
