@@ -205,7 +205,7 @@ def build_conference() -> SimpleNamespace:
         topics=[databases],
     )
     LinkFactory(entry=postgres, title="Slides", url="https://example.com/slides/")
-    PhotoFactory(entry=postgres, image="images/postgres.jpg", caption="A full room")
+    PhotoFactory(entry=postgres, image="images/postgres.jpg", caption="A full room", order=0)
     social = EntryFactory(
         day=day2,
         order=3,
