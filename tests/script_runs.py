@@ -1,7 +1,9 @@
 """Running the programs of ``scripts/`` from the tests: a clean environment, and when to skip.
 
-The load and fault tests' smoke runs are heavy, so they run once per CI run: in
-the suite on PostgreSQL (``DATABASE_URL=postgres://...``), skipped on SQLite.
+The smoke runs are heavy, so each runs once per CI run: the load and fault tests'
+in the suite on PostgreSQL (``DATABASE_URL=postgres://...``), skipped on SQLite;
+the benchmark's (which builds SQLite files of its own for it and Datasette) in the
+suite on SQLite, skipped on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ needs_gunicorn = pytest.mark.skipif(
 once_on_postgresql = pytest.mark.skipif(
     SUITE_DATABASE_URL is None,
     reason="heavy: runs once, with the suite on PostgreSQL (DATABASE_URL=postgres://...)",
+)
+once_on_sqlite = pytest.mark.skipif(
+    SUITE_DATABASE_URL is not None,
+    reason="heavy: runs once, with the suite on SQLite (it builds its own SQLite files)",
 )
 
 

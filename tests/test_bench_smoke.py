@@ -1,6 +1,7 @@
 """``make bench-smoke`` end to end: gunicorn, wrk, one table (figures never asserted).
 
-Skipped unless ``wrk`` and ``gunicorn`` are installed.
+Skipped unless ``wrk`` and ``gunicorn`` are installed, and in the suite on
+PostgreSQL: it runs once per CI run, with the suite on SQLite.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.script_runs import needs_gunicorn, run_script
+from tests.script_runs import needs_gunicorn, once_on_sqlite, run_script
 
 pytestmark = [
     needs_gunicorn,
+    once_on_sqlite,
     pytest.mark.skipif(not shutil.which("wrk"), reason="needs wrk (apt-get install wrk)"),
 ]
 
