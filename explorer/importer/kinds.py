@@ -76,7 +76,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "heading_food_word": {"food": 6},  # ... a food word ("Dinner", "Coffee")
     "heading_sight_word": {"sight": 6},  # ... a sight word ("Gardens", "Museum")
     "heading_other_event_word": {"event": 2},  # a later cue word in the heading
-    "heading_ends_with_event_word": {"event": 3},  # the event word is the head noun: "X Social"
+    "heading_ends_with_event_word": {"event": 5},  # the event word is the head noun: "X Social"
     "heading_other_food_word": {"food": 2},
     "heading_other_sight_word": {"sight": 2},
     "talk_group_heading": {"note": 2},  # "Talks", "More Talks": a list of talks, not one
