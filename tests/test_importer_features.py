@@ -275,6 +275,11 @@ def test_heading_cue_words_and_head_nouns():
     assert fired(heading_head_noun, shirt) == []
     meals = draft("Sightseeing and Some Great Meals", "Photos.")
     assert fired(heading_cue_words, meals) == ["heading_sight_word", "heading_other_food_word"]
+    # Programming words that name sights elsewhere are no sight evidence in a heading.
+    assert fired(heading_cue_words, draft("Async Views by Priyanka Shah", "A demo.")) == []
+    assert fired(heading_cue_words, draft("Cliffside Lighthouse", "A hike.")) == [
+        "heading_sight_word"
+    ]
 
 
 def test_opening_features():

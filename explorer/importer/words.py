@@ -67,8 +67,12 @@ SIGHT_WORDS = (
     "waterfront", "harbor", "harbour", "river", "mountain", "hike", "statue", "gallery", "library",
     "temple", "church", "plaza", "square", "neighborhood", "neighbourhood", "mural", "murals",
     "architecture", "sunset", "sunrise", "cable car", "gondola", "ferry", "boat tour", "lookout",
-    "viewpoint", "hiking", "waterfall", "national park",
+    "viewpoint", "hiking", "waterfall", "national park", "lighthouse", "pier", "boardwalk",
+    "tower", "observatory", "palace", "island",
 )
+# Sight words that a heading also uses for programming ("Async Views", "Connection
+# Pool", "A Library for Dates"): in a heading they are no sight evidence.
+HEADING_SIGHT_EXCEPTIONS = ("views", "pool", "pools", "library", "libraries")
 # Verbs that tell of eating or drinking something ("I ordered the gnocchi").
 EATING_VERBS = (
     "ate", "eat", "eating", "eaten", "ordered", "order", "tried", "tasted", "sipped", "drank",
