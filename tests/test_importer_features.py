@@ -537,3 +537,20 @@ def test_a_heading_above_the_days_holds_them_and_one_without_days_is_a_part():
         ("Sunday", dt.date(2023, 4, 16), [("Sunday", "talk")]),
         ("Austin Eats", None, [("Franklin Barbecue", "food")]),
     ]
+
+
+def test_a_section_of_lightning_talks_credits_everyone_who_gave_one():
+    recap = """# Conf 2019 Recap
+
+## Day 1
+
+### Lightning Talks
+
+Omar Haddad gave a lightning talk about his cat-tracking app, and Wen Li gave one on
+accessible forms. I asked Dana Whitfield about it afterwards.
+"""
+    data, _ = read_recap(recap)
+
+    (entry,) = data.days[0].entries
+    assert entry.kind == "lightning-talk"
+    assert [credit.name for credit in entry.people] == ["Omar Haddad", "Wen Li"]

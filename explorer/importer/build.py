@@ -62,6 +62,7 @@ from .people import (
     co_speakers,
     first_name_speaker,
     leader_credits,
+    other_cued_speakers,
     panel_credits,
     people_affiliations,
     talk_by_credits,
@@ -520,6 +521,10 @@ def _credit_names(
         speaker = speaker or first_name_speaker(opening, people.resolve)
         if speaker:
             credits.append((speaker.name, speaker_role, speaker.evidence))
+            if kind == "lightning-talk":
+                profiles = profile_names(draft.blocks)
+                for other in other_cued_speakers(opening, text, speaker.name, profiles=profiles):
+                    credits.append((other.name, speaker_role, other.evidence))
             for sentence in (s for p in prose_texts(draft.blocks)[:3] for s in split_sentences(p)):
                 for group in co_speakers(sentence):
                     if speaker.name in group:

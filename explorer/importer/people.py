@@ -134,6 +134,19 @@ def best_speaker(
     return None
 
 
+def other_cued_speakers(
+    opening: list[str],
+    whole_text: str,
+    first: str,
+    *,
+    profiles: set[str] | frozenset[str] = frozenset(),
+) -> list[Candidate]:
+    """Everyone else who gave a talk of their own in the opening ("X gave a lightning
+    talk ..., and Y gave one ..."): a section of lightning talks has several speakers."""
+    ranked = rank_speakers(opening, whole_text, profiles=profiles)
+    return [c for c in ranked if c.name != first and c.cued and c.score >= SPEAKER_MINIMUM]
+
+
 def speaker_cue(paragraph: str) -> str:
     """The person in ``paragraph`` doing talk things, or "" (the opening of a talk entry)."""
     return next((c.name for c in rank_speakers([paragraph], "") if c.cued), "")
