@@ -222,6 +222,41 @@ def test_explicit_credits():
         ("Alan Turing", "panellist"),
         ("Grace Hopper", "panellist"),
     ]
+    # The list may be the subject of the sentence.
+    assert panel_credits("Panelists Aiko Tanaka, Ben Ortiz and host Clara Nwosu talked.") == [
+        ("Aiko Tanaka", "panellist"),
+        ("Ben Ortiz", "panellist"),
+        ("Clara Nwosu", "host"),
+    ]
+    # A list of people the author met is no panel.
+    assert panel_credits("I met Ada Lovelace and Alan Turing at lunch.") == []
+
+
+def test_a_full_name_before_a_dash_is_the_speaker_and_the_author_may_be_one():
+    recap = """# Conf 2023 Recap
+
+By Sam Holm
+
+## Day 1
+
+### Sam Holm- My Own Talk on Forms
+
+I gave my own talk on forms this year! [Slides](https://slides.example.com/forms)
+
+### Nina Berg- Fast Tests
+
+The room was full.
+
+### Austin- Day One
+
+We walked around town.
+"""
+    data, _ = read_recap(recap)
+
+    talks = {e.title: [c.name for c in e.people] for e in data.days[0].entries}
+    assert talks["My Own Talk on Forms"] == ["Sam Holm"]
+    assert talks["Fast Tests"] == ["Nina Berg"]
+    assert talks["Austin- Day One"] == []
 
 
 # --- dates -------------------------------------------------------------------------------

@@ -299,17 +299,19 @@ def panel_credits(sentence: str) -> list[tuple[str, str]]:
     credits: list[tuple[str, str]] = []
     labelled = False
     for index, piece in enumerate(pieces):
+        # The list may end the sentence's subject: "... and host C talked about it."
+        name_of = _name_then_predicate if index == len(pieces) - 1 else exact_name
         host = re.match(
             rf"(?:the\s+|our\s+)?(?:{'|'.join(HOST_MARKERS)})\s*:?\s+(.+)$", piece, re.IGNORECASE
         )
-        if host and exact_name(host.group(1)):
-            credits.append((exact_name(host.group(1)) or "", "host"))
+        if host and name_of(host.group(1)):
+            credits.append((name_of(host.group(1)) or "", "host"))
             continue
         if index == 0:
             label = re.match(rf"(?:{'|'.join(PANEL_LABELS)})\s*:?\s+(.+)$", piece, re.IGNORECASE)
             if label:
                 labelled, piece = True, label.group(1)
-        name = exact_name(piece)
+        name = name_of(piece)
         if not name:
             return []
         credits.append((name, "panellist"))
@@ -318,6 +320,18 @@ def panel_credits(sentence: str) -> list[tuple[str, str]]:
     if (has_host and panellists >= 1) or (labelled and panellists >= 2):
         return credits
     return []
+
+
+def _name_then_predicate(text: str) -> str | None:
+    """The name ``text`` starts with when the rest is what they did ("C talked about it")."""
+    found = mentions_in(text.strip())
+    if not found or found[0].start != 0 or found[0].affiliation:
+        return None
+    rest = text.strip()[found[0].end :].strip().strip(_PUNCTUATION)
+    return found[0].name if not rest or rest[:1].islower() else None
+
+
+_PUNCTUATION = ".,;:!?"
 
 
 def talk_by_credits(sentence: str) -> list[str]:

@@ -230,8 +230,9 @@ def _named(name: str, how: str) -> Evidence:
 def speaker_split(heading: str, body: str, profiles: set[str]) -> tuple[list[str], str] | None:
     """(names, title) for "Simon Willison- Title", "Title by Jane Doe", "Title (Ada and Alan)".
 
-    After "by" or in parentheses a known given name is enough; beside a dash or a
-    colon the body must confirm that the name is a person doing something.
+    After "by" or in parentheses a known given name is enough; so it is for a full
+    name that starts the heading ("Nina Berg- Title"); otherwise, beside a dash or a
+    colon, the body must confirm that the name is a person doing something.
     """
     by = re.match(r"(?P<title>.+?)\s+by\s+(?P<names>[^:;]+)$", heading) or re.match(
         r"(?P<title>.+?)\s*\((?P<names>[^()]+)\)$", heading
@@ -247,9 +248,18 @@ def speaker_split(heading: str, body: str, profiles: set[str]) -> tuple[list[str
         return None
     for index, part in enumerate(parts):
         names = names_in_phrase(part)
-        if names and all(is_confirmed_person(n, body, profiles) for n in names):
+        if names and all(
+            is_confirmed_person(n, body, profiles) or (index == 0 and _full_given_name(n))
+            for n in names
+        ):
             return names, parts[1 - index].strip()
     return None
+
+
+def _full_given_name(name: str) -> bool:
+    """A given name and a family name ("Nina Berg"), not one word ("Austin")."""
+    words = name.split()
+    return len(words) >= 2 and is_given_name(words[0])
 
 
 def is_confirmed_person(name: str, body: str, profiles: set[str] | None = None) -> bool:
