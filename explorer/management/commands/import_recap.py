@@ -6,17 +6,21 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, transaction
 
-from explorer.importer import Explanation, RecapParseError, read_recap
+from explorer.importer import Explanation
 from explorer.importer.explain import explanation_lines, unsure_lines
 from explorer.loading import LoadError, LoadReport, load_recap, refresh_planner_statistics
-from explorer.models import Topic
-from explorer.recap_data import RecapData, RecapDataError, TopicData
+from explorer.recap_data import RecapData, RecapDataError
 from explorer.recap_images import RecapImages, RecapImagesError, plan_recap_images
-from explorer.vocabulary import DEFAULT_TOPICS
+from explorer.recap_input import (
+    RecapInputError,
+    check_size,
+    decode_recap,
+    read_markdown,
+    sentence,
+)
 
 
 class DryRunRollback(Exception):
@@ -76,14 +80,13 @@ class Command(BaseCommand):
             if as_json:
                 data = RecapData.from_dict(_parse_json(text, path))
             else:
-                data, explanation = read_recap(
-                    text,
-                    topics=topic_vocabulary(),
-                    source_url=options["source_url"],
-                    author=options["author"],
+                data, explanation = read_markdown(
+                    text, str(path), source_url=options["source_url"], author=options["author"]
                 )
-        except (RecapParseError, RecapDataError) as error:
-            raise CommandError(f"{path} cannot be imported: {_sentence(error)}") from error
+        except RecapInputError as error:
+            raise CommandError(str(error)) from error
+        except RecapDataError as error:
+            raise CommandError(f"{path} cannot be imported: {sentence(error)}") from error
         if explanation is not None:
             lines = explanation_lines(explanation) if options["explain"] else []
             lines += unsure_lines(explanation, detailed=not options["explain"])
@@ -102,7 +105,7 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         except (LoadError, RecapImagesError) as error:
             raise CommandError(
-                f"{path} was not imported, nothing was changed: {_sentence(error)}"
+                f"{path} was not imported, nothing was changed: {sentence(error)}"
             ) from error
         except DatabaseError as error:
             raise CommandError(
@@ -127,38 +130,14 @@ def read_recap_text(path: Path) -> str:
         raise CommandError(f"{path} does not exist.")
     if path.is_dir():
         raise CommandError(f"{path} is a directory, not a recap file.")
-    size = path.stat().st_size
-    limit = settings.RECAP_MAX_BYTES
-    if size > limit:
-        raise CommandError(
-            f"{path} is {size:,} bytes, larger than the {limit:,}-byte limit "
-            "(RECAP_MAX_BYTES); is it really a recap?"
-        )
     try:
+        check_size(path.stat().st_size, str(path))
         raw = path.read_bytes()
+        return decode_recap(raw, str(path))
+    except RecapInputError as error:
+        raise CommandError(str(error)) from error
     except OSError as error:
         raise CommandError(f"{path} cannot be read: {error.strerror}.") from error
-    if b"\x00" in raw:
-        raise CommandError(f"{path} is a binary file, not a Markdown or JSON recap.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{path} is not UTF-8 text (byte {raw[error.start]:#04x} at position {error.start})."
-        ) from error
-    if not text.strip():
-        raise CommandError(f"{path} is empty.")
-    return text
-
-
-def topic_vocabulary() -> list[TopicData]:
-    """The default topics, overridden and extended by the curators' topics."""
-    vocabulary = {topic.slug: topic for topic in DEFAULT_TOPICS}
-    for topic in Topic.objects.all():
-        vocabulary[topic.slug] = TopicData(
-            topic.name, topic.slug, topic.description, topic.keyword_list
-        )
-    return list(vocabulary.values())
 
 
 def _parse_json(text: str, path: Path) -> Any:
@@ -170,16 +149,11 @@ def _parse_json(text: str, path: Path) -> Any:
         ) from error
 
 
-def _sentence(error: Exception) -> str:
-    message = str(error).strip()
-    return message if message.endswith((".", "?", "!")) else f"{message}."
-
-
 def _plan_images(folder: str, data: RecapData) -> RecapImages:
     """``--images DIR``: what to copy, with the recap's image base pointing at the copies."""
     try:
         images = plan_recap_images(folder, data)
     except RecapImagesError as error:
-        raise CommandError(f"--images {folder}: {_sentence(error)}") from error
+        raise CommandError(f"--images {folder}: {sentence(error)}") from error
     data.image_base = images.base_url
     return images
