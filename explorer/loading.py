@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history
 from . import search
 from .models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
 from .photos import default_image_base
-from .recap_data import EntryData, RecapData
+from .recap_data import DayData, EntryData, RecapData
 from .text import person_key
 
 MISSING = object()
@@ -98,11 +98,17 @@ def _plain(value: Any) -> Tracked:
     return Tracked(_jsonable(value), raw=value)
 
 
-def load_recap(data: RecapData, *, force: bool = False) -> tuple[Recap, LoadReport]:
-    """Create or update the recap described by ``data``, atomically."""
+def load_recap(
+    data: RecapData, *, force: bool = False, force_entries: Collection[str] = ()
+) -> tuple[Recap, LoadReport]:
+    """Create or update the recap described by ``data``, atomically.
+
+    ``force`` overwrites every curated value; ``force_entries`` (entry slugs)
+    only those of these entries (the web import's per-entry choice).
+    """
     report = LoadReport()
     with transaction.atomic(), search.deferred() as changed:
-        loader = _Loader(data, report, force)
+        loader = _Loader(data, report, force, frozenset(force_entries))
         recap = loader.run()
         # Credits and dishes are bulk-created (no signals): reindex the whole recap.
         changed.update(recap.entries.values_list("pk", flat=True))
@@ -151,10 +157,13 @@ def refresh_planner_statistics(using: str = "default") -> None:
 
 
 class _Loader:
-    def __init__(self, data: RecapData, report: LoadReport, force: bool) -> None:
+    def __init__(
+        self, data: RecapData, report: LoadReport, force: bool, force_entries: frozenset[str]
+    ) -> None:
         self.data = data
         self.report = report
         self.force = force
+        self.force_entries = force_entries
         # By ``person_key`` for people, by slug for places and topics.
         self.people: dict[str, Person] = {}
         self.places: dict[str, Place] = {}
@@ -190,10 +199,8 @@ class _Loader:
         for place in data.places:
             self._place(place.name, place.kind, place.url, place.city)
 
-        order = 0
-        entry_slugs: set[str] = set()
-        for day_order, day_data in enumerate(data.days):
-            day_slug = day_data.slug or slugify(day_data.label)
+        for day_order, day_data, planned in planned_days(data):
+            day_slug = day_slug_of(day_data)
             day = Day.objects.filter(recap=recap, slug=day_slug).first()
             day = self._merge(
                 day or Day(recap=recap, slug=day_slug),
@@ -206,10 +213,8 @@ class _Loader:
                     "summary": _plain(day_data.summary),
                 },
             )
-            for entry_data in day_data.entries:
-                slug = self._unique_slug(entry_data.slug or slugify(entry_data.title), entry_slugs)
+            for entry_data, slug, order in planned:
                 self._entry(recap, day, entry_data, slug, order)
-                order += 1
         return recap
 
     # -- shared rows ------------------------------------------------------------------
@@ -314,37 +319,37 @@ class _Loader:
         dishes = [
             (d.name, d.description, self._place(d.place) if d.place else None) for d in data.dishes
         ]
+        expected = entry_import_values(
+            data, day_slug=day.slug, order=order, topic_slugs=[topic.slug for topic in topics]
+        )
         values = {
-            "title": _plain(data.title),
-            "kind": _plain(data.kind),
-            "summary": _plain(data.summary),
-            "anchor": _plain(data.anchor),
-            "order": _plain(order),
-            "day": Tracked(day.slug, raw=day),
-            "place": Tracked(place.slug if place else None, raw=place),
+            "title": Tracked(expected["title"], raw=data.title),
+            "kind": Tracked(expected["kind"], raw=data.kind),
+            "summary": Tracked(expected["summary"], raw=data.summary),
+            "anchor": Tracked(expected["anchor"], raw=data.anchor),
+            "order": Tracked(expected["order"], raw=order),
+            "day": Tracked(expected["day"], raw=day),
+            "place": Tracked(expected["place"], raw=place),
         }
         related = {
             "people": Tracked(
-                [[person.slug, role] for person, role in credits],
-                write=lambda e: self._replace_credits(e, credits),
+                expected["people"], write=lambda e: self._replace_credits(e, credits)
             ),
-            "topics": Tracked(
-                sorted(topic.slug for topic in topics), write=lambda e: e.topics.set(topics)
-            ),
+            "topics": Tracked(expected["topics"], write=lambda e: e.topics.set(topics)),
             "links": Tracked(
-                [[link.title, link.url] for link in data.links],
+                expected["links"],
                 write=lambda e: self._replace(
                     e, "links", [Link(title=li.title, url=li.url) for li in data.links]
                 ),
             ),
             "photos": Tracked(
-                [[photo.image, photo.caption] for photo in data.photos],
+                expected["photos"],
                 write=lambda e: self._replace(
                     e, "photos", [Photo(image=p.image, caption=p.caption) for p in data.photos]
                 ),
             ),
             "dishes": Tracked(
-                [[name, desc, p.slug if p else None] for name, desc, p in dishes],
+                expected["dishes"],
                 write=lambda e: self._replace(
                     e,
                     "dishes",
@@ -360,6 +365,7 @@ class _Loader:
             values,
             related=related,
             current_related=_current_entry_relations,
+            force=self.force or slug in self.force_entries,
         )
 
     def _replace_credits(self, entry: Entry, credits: list[tuple[Person, str]]) -> None:
@@ -402,9 +408,11 @@ class _Loader:
         *,
         related: dict[str, Tracked] | None = None,
         current_related: Callable[[Any], dict[str, Any]] | None = None,
+        force: bool | None = None,
     ) -> Any:
         """Apply ``values`` (and ``related``) to ``obj``, keeping curators' edits."""
         related = related or {}
+        force = self.force if force is None else force
         if obj.pk is None:
             for name, tracked in values.items():
                 setattr(obj, name, tracked.raw)
@@ -428,11 +436,9 @@ class _Loader:
             snapshot[name] = tracked.value
             if now == tracked.value:
                 continue
-            curated = before is not MISSING and now != before
-            curated = curated or (before is MISSING and now not in (None, "", []))
-            if curated:
+            if is_curated(now, before):
                 note = f"{what.split(' ')[0]} “{label}”: {name}"
-                if not self.force:
+                if not force:
                     self.report.kept.append(note)
                     continue
                 self.report.overwritten.append(note)
@@ -457,14 +463,80 @@ class _Loader:
             self.report.count(what, "unchanged")
         return obj
 
-    @staticmethod
-    def _unique_slug(slug: str, taken: set[str]) -> str:
-        candidate, n = slug or "entry", 2
-        while candidate in taken:
-            candidate = f"{slug}-{n}"
-            n += 1
-        taken.add(candidate)
-        return candidate
+
+# -- What a load compares (shared with the web import's diff) ------------------------
+
+
+def is_curated(now: Any, before: Any) -> bool:
+    """Whether a current value differs from what the last import wrote (``before``).
+
+    ``before`` is MISSING when no import wrote the field: then any value is a
+    curator's.
+    """
+    if before is MISSING:
+        return now not in (None, "", [])
+    return now != before
+
+
+def day_slug_of(day: DayData) -> str:
+    return day.slug or slugify(day.label)
+
+
+def planned_days(
+    data: RecapData,
+) -> Iterator[tuple[int, DayData, list[tuple[EntryData, str, int]]]]:
+    """Each day with its entries, their slugs (unique in the recap) and their order."""
+    order = 0
+    taken: set[str] = set()
+    for day_order, day in enumerate(data.days):
+        planned = []
+        for entry in day.entries:
+            planned.append((entry, _unique_slug(entry.slug or slugify(entry.title), taken), order))
+            order += 1
+        yield day_order, day, planned
+
+
+def _unique_slug(slug: str, taken: set[str]) -> str:
+    candidate, n = slug or "entry", 2
+    while candidate in taken:
+        candidate = f"{slug}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def entry_import_values(
+    data: EntryData, *, day_slug: str, order: int, topic_slugs: list[str]
+) -> dict[str, Any]:
+    """The comparable values a load writes for an entry (what ``imported`` keeps)."""
+    return {
+        "title": data.title,
+        "kind": data.kind,
+        "summary": data.summary,
+        "anchor": data.anchor,
+        "order": order,
+        "day": day_slug,
+        "place": slugify(data.place) if data.place else None,
+        "people": [[slugify(credit.name), credit.role] for credit in data.people],
+        "topics": sorted(topic_slugs),
+        "links": [[link.title, link.url] for link in data.links],
+        "photos": [[photo.image, photo.caption] for photo in data.photos],
+        "dishes": [
+            [dish.name, dish.description, slugify(dish.place) if dish.place else None]
+            for dish in data.dishes
+        ],
+    }
+
+
+def entry_current_values(entry: Entry) -> dict[str, Any]:
+    """An entry's comparable values now; reads prefetched relations when there are."""
+    values = {name: _jsonable(_field_value(entry, name)) for name in ENTRY_FIELDS}
+    values.update(_current_entry_relations(entry))
+    return values
+
+
+#: The entry's own fields a load tracks (besides its relations).
+ENTRY_FIELDS = ("title", "kind", "summary", "anchor", "order", "day", "place")
 
 
 # Foreign keys are set by the loader itself; validation checks the text fields
@@ -491,18 +563,25 @@ def _field_value(obj: Any, name: str) -> Any:
     return getattr(obj, name)
 
 
+def _rows(entry: Entry, relation: str, *related: str) -> list[Any]:
+    """An entry's related rows in order: the prefetched ones if any, else one query."""
+    manager = getattr(entry, relation)
+    if relation in getattr(entry, "_prefetched_objects_cache", {}):
+        return sorted(manager.all(), key=lambda row: (row.order, row.pk))
+    return list(manager.select_related(*related).order_by("order", "pk"))
+
+
 def _current_entry_relations(entry: Entry) -> dict[str, Any]:
     return {
         "people": [
-            [credit.person.slug, credit.role]
-            for credit in entry.credits.select_related("person").order_by("order")
+            [credit.person.slug, credit.role] for credit in _rows(entry, "credits", "person")
         ],
-        "topics": sorted(entry.topics.values_list("slug", flat=True)),
-        "links": [[link.title, link.url] for link in entry.links.order_by("order")],
-        "photos": [[photo.image, photo.caption] for photo in entry.photos.order_by("order")],
+        "topics": sorted(topic.slug for topic in entry.topics.all()),
+        "links": [[link.title, link.url] for link in _rows(entry, "links")],
+        "photos": [[photo.image, photo.caption] for photo in _rows(entry, "photos")],
         "dishes": [
             [dish.name, dish.description, dish.place.slug if dish.place_id else None]
-            for dish in entry.dishes.select_related("place").order_by("order")
+            for dish in _rows(entry, "dishes", "place")
         ],
     }
 
