@@ -257,6 +257,9 @@ LOGOUT_REDIRECT_URL = "explore"
 
 # Largest recap file import_recap accepts, in bytes.
 RECAP_MAX_BYTES = env_int("RECAP_MAX_BYTES", 2 * 1024 * 1024)
+# How long a recap uploaded in the browser (/manage/import/) waits for its review
+# and import before it is discarded, in days.
+PENDING_IMPORT_DAYS = env_int("PENDING_IMPORT_DAYS", 7)
 
 # How long a repeated anonymous explorer fragment or JSON answer is served from the
 # cache (keyed by its ETag, so never stale); 0 turns the answer cache off.

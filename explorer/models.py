@@ -12,11 +12,14 @@ tell a curator's edit from stale imported data (see ``explorer.loading``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .photos import photo_src, validate_image_base
@@ -462,3 +465,62 @@ class Merge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} “{self.removed_name}” merged into “{self.kept_name}”"
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def open(self) -> PendingImportQuerySet:
+        """Waiting for review: not imported yet, not expired."""
+        return self.filter(imported_at__isnull=True, expires_at__gt=timezone.now())
+
+    def expired(self) -> PendingImportQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class PendingImport(models.Model):
+    """A recap uploaded in the browser, read but not written to the recap tables yet.
+
+    It holds the recap document the importer read (``RecapData.to_dict()``), the
+    importer's explanation, and the curator's corrections, keyed by entry slug
+    (see ``explorer.curation.web_import``), so that any app server can show the
+    review. ``revision`` counts the corrections, so that an import form from an
+    older review is noticed. It expires ``PENDING_IMPORT_DAYS`` after the upload;
+    an imported one remembers where it went (``recap``, ``summary``) until then,
+    so that a second click on "Import" says so instead of importing twice.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    source_name = models.CharField(max_length=255, help_text="The file's name, or “Pasted text”.")
+    recap_slug = models.SlugField(max_length=200)
+    recap_name = models.CharField(max_length=200)
+    document = models.JSONField(help_text="The recap document (RecapData.to_dict()).")
+    explanation = models.JSONField(default=dict, blank=True)
+    corrections = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    recap = models.ForeignKey(
+        Recap, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.JSONField(default=list, blank=True)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        # Not a CRUD screen: only the permission to import.
+        default_permissions = ()
+        permissions = [("import_recap", "Can import a recap in the browser")]
+
+    def __str__(self) -> str:
+        return f"{self.recap_name} ({self.source_name})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @classmethod
+    def lifetime(cls) -> dt.timedelta:
+        return dt.timedelta(days=settings.PENDING_IMPORT_DAYS)

@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from neapolitan.views import Role
 
 from .access import login_redirect
+from .import_views import PERMISSION as IMPORT_PERMISSION
 from .screens import CRUD_VIEWS
 
 
@@ -36,8 +37,10 @@ def manage(request):
         for view in CRUD_VIEWS
         if user.has_perm(view.permission_for(Role.LIST))
     ]
-    if not screens:
+    can_import = user.has_perm(IMPORT_PERMISSION)
+    if not screens and not can_import:
         raise PermissionDenied("You are not a curator.")
-    response = TemplateResponse(request, "explorer/crud/index.html", {"screens": screens})
+    context = {"screens": screens, "can_import": can_import}
+    response = TemplateResponse(request, "explorer/crud/index.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
