@@ -16,6 +16,8 @@ from .web_import import PASTED_NAME
 
 #: The file names the upload takes (Markdown, or plain text written as Markdown).
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+#: What the refusals call pasted Markdown.
+PASTED_LABEL = "The pasted text"
 
 
 class RecapUploadForm(forms.Form):
@@ -71,7 +73,7 @@ class RecapUploadForm(forms.Form):
         text = self.cleaned_data.get("text", "")
         if text and not self.files.get(self.add_prefix("file")):
             try:
-                self.cleaned_text = decode_recap(text.encode("utf-8"), "The pasted text")
+                self.cleaned_text = decode_recap(text.encode("utf-8"), PASTED_LABEL)
             except RecapInputError as error:
                 raise ValidationError(str(error), code="refused") from error
             self.source_name = PASTED_NAME
@@ -93,7 +95,7 @@ class RecapUploadForm(forms.Form):
         try:
             self.document, self.explanation = read_markdown(
                 self.cleaned_text,
-                self.source_name,
+                self.source_name if has_file else PASTED_LABEL,
                 source_url=cleaned.get("source_url") or "",
                 author=cleaned.get("author") or "",
             )

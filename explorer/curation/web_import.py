@@ -19,6 +19,7 @@ evidence and, for a re-import, the diff.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,7 +172,7 @@ def _kind_label(kind: str) -> str:
 class ReviewDay:
     slug: str
     label: str
-    date: str
+    date: dt.date | None
     cards: list[ReviewCard]
 
 
@@ -243,10 +244,7 @@ def review_cards(
 def review_days(days: list[DayData], cards: list[ReviewCard]) -> list[ReviewDay]:
     """The cards grouped by the day they will be imported into, in document order."""
     grouped = {
-        day_slug_of(day): ReviewDay(
-            day_slug_of(day), day.label, day.date.isoformat() if day.date else "", []
-        )
-        for day in days
+        day_slug_of(day): ReviewDay(day_slug_of(day), day.label, day.date, []) for day in days
     }
     for card in cards:
         grouped[card.day_slug].cards.append(card)
