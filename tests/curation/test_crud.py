@@ -16,8 +16,23 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from explorer.models import Credit, Day, Dish, Entry, Link, Person, Photo, Place, Recap, Topic
+from explorer.importer import read_recap
+from explorer.models import (
+    Credit,
+    Day,
+    Dish,
+    Entry,
+    Link,
+    PendingImport,
+    Person,
+    Photo,
+    Place,
+    Recap,
+    Topic,
+)
+from tests.curation.web_import_support import SMALL_RECAP
 
 pytestmark = pytest.mark.django_db
 
@@ -277,6 +292,111 @@ def test_curator_posts_to_every_screen(curator_client, world, entity, role, htmx
         case "delete":
             assert not model.objects.filter(pk=target.pk).exists()
             assert location == reverse(f"{entity}-list")
+
+
+# -- The web import's URLs: explorer.import_recap, for the same kinds of user.
+
+IMPORT_URLS = [
+    "recap-import",
+    "recap-import-review",
+    "recap-import-entry",
+    "recap-import-entry-edit",
+    "recap-import-commit",
+    "recap-import-discard",
+]
+
+
+@pytest.fixture
+def pending_import(curator) -> PendingImport:
+    data, explanation = read_recap(SMALL_RECAP)
+    return PendingImport.objects.create(
+        owner=curator,
+        expires_at=timezone.now() + PendingImport.lifetime(),
+        source_name="riverside.md",
+        recap_slug=data.slug,
+        recap_name=data.name,
+        document=data.to_dict(),
+        explanation=explanation.to_dict(),
+    )
+
+
+def import_url(name: str, pending: PendingImport) -> str:
+    if name == "recap-import":
+        return reverse(name)
+    kwargs = {"pk": pending.pk}
+    if name.startswith("recap-import-entry"):
+        kwargs["key"] = "boring-technology"
+    return reverse(name, kwargs=kwargs)
+
+
+def import_snapshot() -> dict:
+    return {**snapshot(), "pending": list(PendingImport.objects.order_by("pk").values())}
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", IMPORT_URLS)
+def test_import_urls_send_anonymous_visitors_to_login(client, pending_import, name, method, htmx):
+    url = import_url(name, pending_import)
+    before = import_snapshot()
+
+    response = getattr(client, method)(url, {}, headers=HTMX if htmx else {})
+
+    login = f"/accounts/login/?next={quote(url)}"
+    if htmx:
+        assert response.status_code == 200
+        assert response["HX-Redirect"] == login
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == login
+    assert "HX-Request" in response["Vary"]
+    assert import_snapshot() == before
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", IMPORT_URLS)
+@pytest.mark.parametrize("who", ["stranger", "crud-only curator"])
+def test_import_urls_need_the_import_permission(
+    client, django_user_model, pending_import, name, method, htmx, who
+):
+    user = django_user_model.objects.create_user(who)
+    if who == "crud-only curator":  # every CRUD permission, not import_recap
+        user.user_permissions.set(
+            Permission.objects.filter(content_type__app_label="explorer").exclude(
+                codename="import_recap"
+            )
+        )
+        pending_import.owner = user
+        pending_import.save()
+    client.force_login(user)
+    before = import_snapshot()
+
+    response = getattr(client, method)(
+        import_url(name, pending_import), {}, headers=HTMX if htmx else {}
+    )
+
+    assert response.status_code == 403
+    assert import_snapshot() == before
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", IMPORT_URLS)
+def test_import_urls_answer_a_curator(curator_client, pending_import, name, method, htmx):
+    response = getattr(curator_client, method)(
+        import_url(name, pending_import), {}, headers=HTMX if htmx else {}
+    )
+
+    reads = {"recap-import", "recap-import-review", "recap-import-entry", "recap-import-entry-edit"}
+    writes = {"recap-import", "recap-import-entry", "recap-import-commit", "recap-import-discard"}
+    allowed = reads if method == "get" else writes
+    if name not in allowed:
+        assert response.status_code == 405
+    else:
+        # A page, a fragment, a redirect (303 after a POST), never a refusal.
+        assert response.status_code in (200, 302, 303)
+    assert "HX-Request" in response["Vary"]
 
 
 @pytest.mark.parametrize("entity", ENTITIES)
@@ -677,7 +797,7 @@ def test_curators_group_holds_every_explorer_permission():
         for model in EXPLORER_MODELS
         for action in ("add", "change", "delete", "view")
     }
-    assert codenames == expected
+    assert codenames == expected | {"import_recap"}
 
 
 def test_curators_migration_is_reversible():
