@@ -65,9 +65,12 @@ START_TEMPLATE = "explorer/crud/import_start.html"
 REVIEW_TEMPLATE = "explorer/crud/import_review.html"
 
 
-def _see_other(url: str) -> HttpResponseRedirect:
+def _see_other(request: HttpRequest, url: str) -> HttpResponse:
+    """After a POST: 303 (the browser GETs ``url``); for htmx, ``HX-Redirect``."""
+    if request.htmx:
+        return redirect_to(request, url)
     response = HttpResponseRedirect(url)
-    response.status_code = 303  # the browser GETs the page
+    response.status_code = 303
     return response
 
 
@@ -103,11 +106,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 document=data.to_dict(),
                 explanation=form.explanation.to_dict(),
             )
-            return (
-                redirect_to(request, review_url(pending))
-                if request.htmx
-                else _see_other(review_url(pending))
-            )
+            return _see_other(request, review_url(pending))
     pending = request.user.pending_imports.open().defer(
         "document", "explanation", "corrections", "summary"
     )
@@ -121,11 +120,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     pending = get_object_or_404(PendingImport, pk=pk, owner=request.user)
     pending.delete()
     messages.success(request, f"Discarded the upload of “{pending.recap_name}”.")
-    return (
-        redirect_to(request, reverse("recap-import"))
-        if request.htmx
-        else _see_other(reverse("recap-import"))
-    )
+    return _see_other(request, reverse("recap-import"))
 
 
 # -- Review --------------------------------------------------------------------------
@@ -280,7 +275,7 @@ def import_entry(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         pending.save(update_fields=["corrections", "revision"])
     if not request.htmx:
         messages.success(request, f"Corrected “{changes['title']}”.")
-        return _see_other(review_url(pending, key))
+        return _see_other(request, review_url(pending, key))
     review = Review(pending)
     return _card_response(request, review, review.card(key), focus=True, oob=True)
 
@@ -312,7 +307,7 @@ def _already_imported(request: HttpRequest, pending: PendingImport) -> HttpRespo
         request, f"“{pending.recap_name}” was already imported from this upload ({when})."
     )
     url = pending.recap.get_absolute_url() if pending.recap else reverse("recap-import")
-    return redirect_to(request, url) if request.htmx else _see_other(url)
+    return _see_other(request, url)
 
 
 @curator_required(PERMISSION)
@@ -354,14 +349,22 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(
         request,
-        f"Imported “{recap.name}”: {entries['created']} entries created, "
+        f"Imported “{recap.name}”: {_entries(entries['created'])} created, "
         f"{entries['updated']} updated, {entries['unchanged']} unchanged; "
-        f"{len(report.kept)} curated values kept, {len(report.overwritten)} overwritten.",
+        f"{_values(len(report.kept))} kept, {len(report.overwritten)} overwritten.",
     )
     for note in report.kept:
         messages.info(request, f"Kept curated value: {note}")
     url = recap.get_absolute_url()
-    return redirect_to(request, url) if request.htmx else _see_other(url)
+    return _see_other(request, url)
+
+
+def _entries(n: int) -> str:
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+
+def _values(n: int) -> str:
+    return f"{n} curated value{'' if n == 1 else 's'}"
 
 
 def _refused(request: HttpRequest, pending: PendingImport, **notice) -> TemplateResponse:

@@ -183,7 +183,7 @@ def test_review_shows_the_recap_its_days_and_entries_with_evidence(curator_clien
     assert "12 May 2031 \u2013 13 May 2031" in html  # an en dash
     assert html.index('id="day-monday"') < html.index("Boring Technology")
     assert html.index("Boring Technology") < html.index('id="day-tuesday"')
-    assert "Monday 12 May 2031" in html
+    assert 'Monday <span class="import-date">12 May 2031</span>' in html
     keynote = card_html(html, "boring-technology")
     assert '<span class="import-kind">Keynote</span>' in keynote
     assert "Ada Lovelace" in keynote and "(Speaker)" in keynote
@@ -646,6 +646,22 @@ def test_reimport_shows_the_diff_and_overwrites_only_what_is_ticked(curator_clie
     assert Entry.objects.get(slug="forms-that-help").title == "Curated forms-that-help"
     assert Entry.objects.filter(slug="closing-social").exists()
     summary = messages_of(response)
-    assert "1 entries created" in summary[0] and "1 curated values kept" in summary[0]
+    assert "1 entry created" in summary[0] and "1 curated value kept" in summary[0]
     assert "1 overwritten" in summary[0]
     assert any("Kept curated value" in line and "title" in line for line in summary[1:])
+
+
+def test_an_import_the_database_refuses_writes_nothing(curator_client):
+    pending = upload(curator_client)
+    pending.document["days"][0]["entries"][1]["links"].append({"title": "Bad", "url": "no url"})
+    pending.save()
+
+    response = curator_client.post(commit_url(pending), import_form(curator_client, pending))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was imported: links “Forms That Help: no url” is invalid" in html
+    assert not Recap.objects.exists()
+    assert not Entry.objects.exists()
+    pending.refresh_from_db()
+    assert pending.imported_at is None
