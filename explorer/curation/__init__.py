@@ -19,6 +19,10 @@ One module per job, so that "how does a curator X" is answered by one file:
 ``merge_views``    the "Merge into…" screens (``Mergeable``) and the merge's revert button
 ``export``         a curated recap as a RecapData document or as Markdown
 ``downloads``      a recap's JSON and Markdown downloads
+``web_import``     importing in the browser: corrections applied to an upload, review cards
+``import_diff``    what a re-import would change, entry by entry (the loader's rules)
+``import_forms``   the upload form and an entry's correction form
+``import_views``   /manage/import/: upload, review, correct, import, discard
 
 Imports go one way: this package uses the modules at the app's root (the models,
 filters, search, the loader); nothing at the root imports it except the URL modules
