@@ -104,6 +104,10 @@ class RecapUploadForm(forms.Form):
         return cleaned
 
 
+def _role_label(role: str) -> str:
+    return Credit.Role(role).label if role in Credit.Role else role
+
+
 class CorrectionForm(forms.Form):
     """One entry's corrections: kind, day, title, speakers, place, or leave it out."""
 
@@ -146,7 +150,7 @@ class CorrectionForm(forms.Form):
         self.entry = entry
         self.fields["day"].choices = days
         self.fields["remove"].choices = [
-            (str(index), f"{credit.name} ({credit.role})")
+            (str(index), f"{credit.name} ({_role_label(credit.role)})")
             for index, credit in enumerate(entry.people)
         ]
 

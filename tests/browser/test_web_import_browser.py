@@ -42,7 +42,7 @@ def test_a_curator_uploads_corrects_and_imports_a_recap(page, curator):  # noqa:
     # Remove a speaker from another card.
     forms = import_card(page, "forms-that-help")
     forms.get_by_role("link", name="Correct “Forms That Help”").click()
-    forms.get_by_label("Alan Turing (speaker)").check()
+    forms.get_by_label("Alan Turing (Speaker)").check()
     forms.get_by_role("button", name="Save corrections").click()
     speakers = forms.locator(".import-speakers > li")
     expect(speakers).to_have_count(1)

@@ -339,7 +339,7 @@ def test_correct_link_opens_the_form_in_place_with_htmx(curator_client):
     assert b"<html" not in response.content
     assert 'id="entry-boring-technology"' in html
     assert f'hx-post="{entry_url(pending, "boring-technology")}"' in html
-    assert "Ada Lovelace (speaker)" in html  # the remove checkbox
+    assert "Ada Lovelace (Speaker)" in html  # the remove checkbox
     assert "autofocus" in html
 
 
