@@ -277,7 +277,10 @@ def import_entry(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         messages.success(request, f"Corrected “{changes['title']}”.")
         return _see_other(request, review_url(pending, key))
     review = Review(pending)
-    return _card_response(request, review, review.card(key), focus=True, oob=True)
+    # The import form keeps the recap's state the page was shown with: a change
+    # in the database since then must still stop the import.
+    state = request.POST.get("state") or review.state
+    return _card_response(request, review, review.card(key), focus=True, oob=True, state=state)
 
 
 def _read_entry(pending: PendingImport, key: str):

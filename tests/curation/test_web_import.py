@@ -319,6 +319,14 @@ def test_review_query_count_does_not_grow_with_the_entries(
         response = curator_client.get(review_url(pending))
     with django_assert_max_num_queries(16):
         curator_client.get(entry_url(pending, "boring-technology", edit=True), headers=HTMX)
+    # A saved correction reads the review twice: to check the form, then to answer.
+    with django_assert_max_num_queries(30):
+        saved = curator_client.post(
+            entry_url(pending, "boring-technology"),
+            correction(pending, "boring-technology", kind="talk"),
+            headers=HTMX,
+        )
+    assert saved.status_code == 200
 
     assert response.status_code == 200
     assert len(response.context["review"].cards) == 5 + extra
@@ -665,3 +673,23 @@ def test_an_import_the_database_refuses_writes_nothing(curator_client):
     assert not Entry.objects.exists()
     pending.refresh_from_db()
     assert pending.imported_at is None
+
+
+def test_a_correction_in_place_keeps_the_state_the_review_was_shown_with(curator_client):
+    first = upload(curator_client)
+    curator_client.post(commit_url(first), import_form(curator_client, first))
+    pending = upload(curator_client)
+    shown = import_form(curator_client, pending)["state"]
+    colleague = Entry.objects.get(slug="queues-in-practice")
+    colleague.summary = "A colleague's edit."
+    colleague.save()
+
+    # htmx sends the import form's state along (hx-include) with the correction.
+    data = correction(pending, "boring-technology", kind="talk") | {"state": shown}
+    fragment = curator_client.post(entry_url(pending, "boring-technology"), data, headers=HTMX)
+
+    panel = fragment.content.decode().split('id="import-panel"')[1]
+    assert f'name="state" value="{shown}"' in panel
+    refused = curator_client.post(commit_url(pending), {"revision": 1, "state": shown})
+    assert "“Queues in Practice” was edited." in refused.content.decode()
+    assert Entry.objects.get(slug="boring-technology").kind == "keynote"
