@@ -320,7 +320,12 @@ class _Loader:
             (d.name, d.description, self._place(d.place) if d.place else None) for d in data.dishes
         ]
         expected = entry_import_values(
-            data, day_slug=day.slug, order=order, topic_slugs=[topic.slug for topic in topics]
+            data,
+            day_slug=day.slug,
+            order=order,
+            topic_slugs=[topic.slug for topic in topics],
+            person_slug=lambda name: self._person(name).slug,
+            place_slug=lambda name: self._place(name).slug,
         )
         values = {
             "title": Tracked(expected["title"], raw=data.title),
@@ -506,9 +511,20 @@ def _unique_slug(slug: str, taken: set[str]) -> str:
 
 
 def entry_import_values(
-    data: EntryData, *, day_slug: str, order: int, topic_slugs: list[str]
+    data: EntryData,
+    *,
+    day_slug: str,
+    order: int,
+    topic_slugs: list[str],
+    person_slug: Callable[[str], str],
+    place_slug: Callable[[str], str],
 ) -> dict[str, Any]:
-    """The comparable values a load writes for an entry (what ``imported`` keeps)."""
+    """The comparable values a load writes for an entry (what ``imported`` keeps).
+
+    ``person_slug`` and ``place_slug`` give the slug of the row a name is matched
+    to (the loader's ``_person`` and ``_place``; the web import's diff finds the
+    same rows in bulk).
+    """
     return {
         "title": data.title,
         "kind": data.kind,
@@ -516,13 +532,13 @@ def entry_import_values(
         "anchor": data.anchor,
         "order": order,
         "day": day_slug,
-        "place": slugify(data.place) if data.place else None,
-        "people": [[slugify(credit.name), credit.role] for credit in data.people],
+        "place": place_slug(data.place) if data.place else None,
+        "people": [[person_slug(credit.name), credit.role] for credit in data.people],
         "topics": sorted(topic_slugs),
         "links": [[link.title, link.url] for link in data.links],
         "photos": [[photo.image, photo.caption] for photo in data.photos],
         "dishes": [
-            [dish.name, dish.description, slugify(dish.place) if dish.place else None]
+            [dish.name, dish.description, place_slug(dish.place) if dish.place else None]
             for dish in data.dishes
         ],
     }

@@ -34,8 +34,9 @@ from ..loading import (
     is_curated,
     planned_days,
 )
-from ..models import Credit, Day, Dish, Entry, Recap, Topic
+from ..models import Credit, Day, Dish, Entry, Person, Place, Recap, Topic
 from ..recap_data import RecapData
+from ..text import person_key
 
 FIELD_LABELS = {
     "title": "Title",
@@ -150,7 +151,60 @@ def _topic_slugs(data: RecapData) -> dict[str, str]:
     return by_name
 
 
-def diff_recap(data: RecapData) -> RecapDiff | None:
+class ArchiveMatches:
+    """The people and places already in the archive that the document's names match.
+
+    As the loader matches them (``_Loader._person``, ``_place``): a person by
+    ``person_key``, then by the names merged into someone (``aliases``); a place
+    by slug, then by aliases; anything else is a new row, with the slug of its
+    name. Four queries, whatever the number of names.
+    """
+
+    def __init__(self, people: set[str], places: set[str]) -> None:
+        keys = {person_key(name) for name in people}
+        self.people: dict[str, tuple[str, str]] = {}  # key → (slug, name)
+        for person in Person.objects.filter(key__in=keys).order_by("-pk"):
+            self.people[person.key] = (person.slug, person.name)
+        for person in Person.objects.exclude(aliases=[]).order_by("-pk"):
+            for alias in person.aliases:
+                if person_key(alias) in keys:
+                    self.people.setdefault(person_key(alias), (person.slug, person.name))
+        slugs = {slugify(name) for name in places}
+        self.places: dict[str, tuple[str, str]] = {
+            place.slug: (place.slug, place.name) for place in Place.objects.filter(slug__in=slugs)
+        }
+        for place in Place.objects.exclude(aliases=[]).order_by("-pk"):
+            for alias in place.aliases:
+                if slugify(alias) in slugs:
+                    self.places.setdefault(slugify(alias), (place.slug, place.name))
+
+    def person(self, name: str) -> tuple[str, str] | None:
+        """The (slug, name) of the person ``name`` is, if they are in the archive."""
+        return self.people.get(person_key(name))
+
+    def place(self, name: str) -> tuple[str, str] | None:
+        return self.places.get(slugify(name))
+
+    def person_slug(self, name: str) -> str:
+        found = self.person(name)
+        return found[0] if found else slugify(name)
+
+    def place_slug(self, name: str) -> str:
+        found = self.place(name)
+        return found[0] if found else slugify(name)
+
+    @classmethod
+    def of(cls, data: RecapData) -> ArchiveMatches:
+        people, places = set(), set()
+        for entry in data.entries():
+            people.update(credit.name for credit in entry.people)
+            places.update(dish.place for dish in entry.dishes if dish.place)
+            if entry.place:
+                places.add(entry.place)
+        return cls(people, places)
+
+
+def diff_recap(data: RecapData, matches: ArchiveMatches | None = None) -> RecapDiff | None:
     """Per entry, what importing ``data`` would do; None for a recap not in the database."""
     recap = Recap.objects.filter(slug=data.slug).first()
     if recap is None:
@@ -168,7 +222,8 @@ def diff_recap(data: RecapData) -> RecapDiff | None:
         )
     }
     topic_slugs = _topic_slugs(data)
-    names = _Names(data, existing.values())
+    matches = matches or ArchiveMatches.of(data)
+    names = _Names(data, existing.values(), matches)
     diffs: dict[str, EntryDiff] = {}
     for _day_order, day, planned in planned_days(data):
         for entry_data, slug, order in planned:
@@ -177,6 +232,8 @@ def diff_recap(data: RecapData) -> RecapDiff | None:
                 day_slug=day_slug_of(day),
                 order=order,
                 topic_slugs=[topic_slugs.get(name, slugify(name)) for name in entry_data.topics],
+                person_slug=matches.person_slug,
+                place_slug=matches.place_slug,
             )
             entry = existing.get(slug)
             key = entry_data.slug or slug
@@ -207,7 +264,7 @@ def diff_recap(data: RecapData) -> RecapDiff | None:
 class _Names:
     """Readable values for the slugs the loader compares (people, places, days, topics)."""
 
-    def __init__(self, data: RecapData, entries: Iterable[Entry]) -> None:
+    def __init__(self, data: RecapData, entries: Iterable[Entry], matches: ArchiveMatches) -> None:
         self.people: dict[str, str] = {}
         self.places: dict[str, str] = {}
         self.days = {day_slug_of(day): day.label for day in data.days}
@@ -219,9 +276,9 @@ class _Names:
             self.days.setdefault(entry.day.slug, entry.day.label)
         for entry in data.entries():
             for credit in entry.people:
-                self.people.setdefault(slugify(credit.name), credit.name)
+                self.people.setdefault(matches.person_slug(credit.name), credit.name)
             if entry.place:
-                self.places.setdefault(slugify(entry.place), entry.place)
+                self.places.setdefault(matches.place_slug(entry.place), entry.place)
 
     def show(self, name: str, value: Any) -> str:
         if value in (None, "", []):

@@ -123,7 +123,7 @@ class CorrectionForm(forms.Form):
         required=False,
         max_length=200,
         label="Add a speaker",
-        help_text="A person already in the archive (as their name is written there) or a new name.",
+        help_text="A person already in the archive (their name, in any case) or a new name.",
     )
     new_role = forms.ChoiceField(choices=Credit.Role.choices, label="Role", initial="speaker")
     place = forms.CharField(

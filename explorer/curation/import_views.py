@@ -44,17 +44,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..loading import LoadError, day_slug_of, load_recap, refresh_planner_statistics
-from ..models import PendingImport, Person, Place
+from ..models import PendingImport
 from ..recap_input import sentence
-from ..text import fold
 from .access import curator_required, redirect_to
-from .import_diff import changed_since, diff_recap, recap_state
+from .import_diff import ArchiveMatches, changed_since, diff_recap, recap_state
 from .import_forms import CorrectionForm, RecapUploadForm
 from .web_import import (
     ReviewCard,
     corrected_document,
     document_data,
-    entry_people_and_places,
+    names_in,
     review_cards,
     review_days,
     updated_corrections,
@@ -132,16 +131,15 @@ class Review:
     def __init__(self, pending: PendingImport, *, only_unsure: bool = False) -> None:
         self.pending = pending
         self.data = corrected_document(pending.document, pending.corrections)
-        self.diff = diff_recap(self.data)
+        matches = ArchiveMatches(*names_in(pending.document, pending.corrections))
+        self.diff = diff_recap(self.data, matches)
         # Read now, before the page is shown: the import form carries it back.
         self.state = recap_state(pending.recap_slug)
-        people, places = entry_people_and_places(pending.document, pending.corrections)
         self.days, self.cards = review_cards(
             pending.document,
             pending.explanation,
             pending.corrections,
-            known_people=set(Person.objects.filter(slug__in=people).values_list("slug", flat=True)),
-            known_places=set(Place.objects.filter(slug__in=places).values_list("slug", flat=True)),
+            matches=matches,
             diffs=self.diff.entries if self.diff else None,
         )
         self.only_unsure = only_unsure
@@ -293,12 +291,8 @@ def _read_entry(pending: PendingImport, key: str):
 
 def _known_names(speakers: list[list[str]]) -> list[list[str]]:
     """Names typed for people already in the archive, written as the archive has them."""
-    folded = {fold(name): name for name, _role in speakers}
-    known = {
-        fold(person.name): person.name
-        for person in Person.objects.filter(name_folded__in=folded).only("name")
-    }
-    return [[known.get(fold(name), name), role] for name, role in speakers]
+    matches = ArchiveMatches({name for name, _role in speakers}, set())
+    return [[(matches.person(name) or ("", name))[1], role] for name, role in speakers]
 
 
 # -- Import --------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from ..importer.evidence import Evidence
 from ..loading import day_slug_of
 from ..models import Credit, Entry
 from ..recap_data import CreditData, DayData, EntryData, RecapData
-from .import_diff import EntryDiff
+from .import_diff import ArchiveMatches, EntryDiff
 
 #: The fields a correction may hold.
 CORRECTABLE = ("kind", "day", "title", "speakers", "place", "omit")
@@ -185,13 +185,12 @@ def review_cards(
     explanation: dict[str, Any],
     corrections: dict[str, Any],
     *,
-    known_people: set[str] = frozenset(),
-    known_places: set[str] = frozenset(),
+    matches: ArchiveMatches | None = None,
     diffs: dict[str, EntryDiff] | None = None,
 ) -> tuple[list[DayData], list[ReviewCard]]:
     """Every entry of the upload as a card, corrected, with its evidence and diff.
 
-    ``known_people`` and ``known_places`` are the slugs already in the archive.
+    ``matches`` says which people and places are already in the archive.
     """
     data = document_data(document)
     labels = {day_slug_of(day): day.label for day in data.days}
@@ -219,7 +218,7 @@ def review_cards(
                             role=credit.role,
                             evidence=_evidence(found.get(credit.name, {}).get("evidence", [])),
                             added=credit.name not in found,
-                            known=slugify(credit.name) in known_people,
+                            known=bool(matches and matches.person(credit.name)),
                         )
                         for credit in entry.people
                     ],
@@ -231,7 +230,7 @@ def review_cards(
                     place_evidence=_evidence((why.get("place") or {}).get("evidence", []))
                     if "place" not in correction
                     else [],
-                    place_known=bool(entry.place) and slugify(entry.place) in known_places,
+                    place_known=bool(entry.place and matches and matches.place(entry.place)),
                     unsure=bool(why.get("unsure")),
                     reasons=list(why.get("reasons", [])),
                     source=why.get("source", ""),
@@ -251,13 +250,13 @@ def review_days(days: list[DayData], cards: list[ReviewCard]) -> list[ReviewDay]
     return list(grouped.values())
 
 
-def entry_people_and_places(document: dict[str, Any], corrections: dict[str, Any]) -> tuple:
-    """The slugs of every person and place the upload names (to look them up at once)."""
+def names_in(document: dict[str, Any], corrections: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Every person's and place's name the upload holds, corrected (to match them at once)."""
     people, places = set(), set()
-    data = document_data(document)
-    for entry in data.entries():
+    for entry in document_data(document).entries():
         entry = correct_entry(entry, corrections.get(entry.slug, {}))
-        people.update(slugify(credit.name) for credit in entry.people)
+        people.update(credit.name for credit in entry.people)
+        places.update(dish.place for dish in entry.dishes if dish.place)
         if entry.place:
-            places.add(slugify(entry.place))
+            places.add(entry.place)
     return people, places

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.curation.import_diff import changed_since, diff_recap, recap_state
+from explorer.curation.import_diff import ArchiveMatches, changed_since, diff_recap, recap_state
 from explorer.curation.web_import import corrected_document
 from explorer.importer import read_recap
 from explorer.loading import load_recap
-from explorer.models import Credit, Entry, Person
+from explorer.models import Credit, Entry, Person, Place
 from tests.curation.web_import_support import SMALL_RECAP, many_entries
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,24 @@ def test_the_recap_state_moves_with_any_edit_and_says_what_changed():
 def test_the_diff_takes_a_fixed_number_of_queries(django_assert_max_num_queries):
     for extra in (0, 30):
         load_recap(document(many_entries(extra)))
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(12):
             diff = diff_recap(document(many_entries(extra)))
         assert len(diff.entries) == 5 + extra
+
+
+def test_people_and_places_are_matched_as_the_loader_matches_them():
+    # In the archive under other spellings and slugs: by person_key, and by a merge's alias.
+    Person.objects.create(name="Dr. Ada Lovelace", slug="ada")
+    Place.objects.create(name="The Heron", slug="heron", aliases=["Blue Heron Cafe"])
+    load_recap(document())
+    assert Entry.objects.get(slug="boring-technology").credits.get().person.slug == "ada"
+    assert Entry.objects.get(slug="lunch-at-blue-heron-cafe").place.slug == "heron"
+
+    diff = diff_recap(document())
+
+    assert diff.counts["unchanged"] == 5
+    matches = ArchiveMatches({"ada lovelace", "Grace Hopper"}, {"Blue Heron Cafe"})
+    assert matches.person("ADA LOVELACE") == ("ada", "Dr. Ada Lovelace")
+    assert matches.person("Grace Hopper") == ("grace-hopper", "Grace Hopper")
+    assert matches.person_slug("Nobody Yet") == "nobody-yet"
+    assert matches.place("Blue Heron Cafe") == ("heron", "The Heron")

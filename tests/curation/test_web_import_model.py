@@ -13,15 +13,17 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
+from explorer.curation.import_diff import ArchiveMatches
 from explorer.curation.web_import import (
     corrected_document,
+    names_in,
     review_cards,
     review_days,
     updated_corrections,
 )
 from explorer.importer import read_recap
 from explorer.loading import load_recap
-from explorer.models import Entry, PendingImport
+from explorer.models import Entry, PendingImport, Person
 from tests.curation.web_import_support import SMALL_RECAP
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +82,10 @@ def test_curators_may_import_and_the_grant_is_reversible():
     # No CRUD permissions for uploads: they are not a CRUD screen.
     assert not Permission.objects.filter(codename__endswith="_pendingimport").exists()
 
-    migration = importlib.import_module("explorer.migrations.0009_pending_import")
+    migration = importlib.import_module("explorer.migrations.0012_pending_import")
     editor = SimpleNamespace(connection=connection)
     state_apps = (
-        MigrationExecutor(connection).loader.project_state(("explorer", "0009_pending_import")).apps
+        MigrationExecutor(connection).loader.project_state(("explorer", "0012_pending_import")).apps
     )
     migration.revoke_import_from_curators(state_apps, editor)
     assert not group.permissions.filter(codename="import_recap").exists()
@@ -153,7 +155,10 @@ def test_review_cards_keep_the_evidence_and_mark_corrections(read):
         "some-thoughts": {"omit": True},
     }
 
-    days, cards = review_cards(document, explanation, corrections, known_people={"ada-lovelace"})
+    Person.objects.create(name="Ada  LOVELACE", slug="ada")  # the same person, by key
+    matches = ArchiveMatches(*names_in(document, corrections))
+
+    days, cards = review_cards(document, explanation, corrections, matches=matches)
 
     by_key = {card.key: card for card in cards}
     keynote = by_key["boring-technology"]
