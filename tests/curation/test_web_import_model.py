@@ -98,6 +98,8 @@ def test_the_curators_index_and_header_link_to_the_import(curator_client, client
     assert f'href="{reverse("recap-import")}"' in index
     explorer = curator_client.get(reverse("explore")).content.decode()
     assert f'href="{reverse("recap-import")}"' in explorer
+    recaps = curator_client.get(reverse("recaps")).content.decode()
+    assert f'href="{reverse("recap-import")}"' in recaps
 
     client.logout()
     assert (
