@@ -53,6 +53,19 @@ def test_upload_page_has_the_form_and_the_curators_pending_imports(curator_clien
     assert reverse("recap-import-discard", kwargs={"pk": pending.pk}) in html
 
 
+@pytest.mark.parametrize("uploads", [1, 6])
+def test_upload_page_query_count_does_not_grow_with_the_uploads(
+    curator_client, django_assert_max_num_queries, uploads
+):
+    for _ in range(uploads):
+        upload(curator_client)
+
+    with django_assert_max_num_queries(6):
+        response = curator_client.get(reverse("recap-import"))
+
+    assert len(response.context["pending_imports"]) == uploads
+
+
 def test_upload_stores_a_pending_import_and_nothing_else(curator_client, curator, settings):
     settings.PENDING_IMPORT_DAYS = 3
     response = curator_client.post(
