@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import time
 from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from explorer.curation import import_views
 from explorer.models import Entry, Person, Recap
 from tests.curation.web_import_support import (
     HTMX,
@@ -707,3 +711,44 @@ def test_a_correction_in_place_keeps_the_state_the_review_was_shown_with(curator
     refused = curator_client.post(commit_url(pending), {"revision": 1, "state": shown})
     assert "“Queues in Practice” was edited." in refused.content.decode()
     assert Entry.objects.get(slug="boring-technology").kind == "keynote"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_import_once(curator, monkeypatch):
+    """Two import POSTs of one upload in flight together: the second waits, then says so."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database is one in-memory connection: PostgreSQL only")
+    first = Client()
+    first.force_login(curator)
+    pending = upload(first)
+    form = import_form(first, pending)
+    slow_load = import_views.load_recap
+
+    def load_slowly(*args, **kwargs):
+        result = slow_load(*args, **kwargs)
+        time.sleep(0.5)  # the other click arrives while this one holds the upload
+        return result
+
+    monkeypatch.setattr(import_views, "load_recap", load_slowly)
+    answers: list[str] = []
+
+    def click() -> None:
+        client = Client()
+        client.force_login(curator)
+        try:
+            response = client.post(commit_url(pending), form)
+            answers.append(messages_of(response)[-1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join()
+
+    assert len(answers) == 2
+    assert sum("already imported" in answer for answer in answers) == 1
+    assert Entry.objects.filter(recap__slug="riverside-django-2031").count() == 5
+    assert Entry.history.filter(history_type="+").count() == 5
