@@ -6,7 +6,9 @@ from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
 from ..importer import Explanation
 from ..models import Credit, Entry, URLField
@@ -52,6 +54,12 @@ class RecapUploadForm(forms.Form):
     document: RecapData
     explanation: Explanation
     source_name: str
+    cleaned_text: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.RECAP_MAX_BYTES)
+        self.fields["file"].help_text = f"A .md file of at most {limit} (RECAP_MAX_BYTES)."
 
     def clean_file(self):
         upload = self.files.get(self.add_prefix("file"))
