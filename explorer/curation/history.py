@@ -56,6 +56,22 @@ def mark(obj: models.Model, *, when: dt.datetime, user: Any = None, reason: str 
         obj._change_reason = reason[:100]
 
 
+#: Every model whose rows have history (an import writes them all).
+TRACKED_MODELS = (Recap, Day, Person, Topic, Place, Entry, Credit, Dish, Link, Photo)
+
+
+def stamp_as_one_action(user: Any, since: dt.datetime) -> None:
+    """Make the history rows ``user`` wrote since ``since`` one action, at ``since``.
+
+    An import by a curator (the web import) writes an entry's row, its credits,
+    topics, links and photos one after another; a version is the rows of one
+    action, which for a curator means one timestamp (see ``Version.takes``). Run
+    inside the import's transaction: one UPDATE per model.
+    """
+    for model in TRACKED_MODELS:
+        model.history.filter(history_user=user, history_date__gte=since).update(history_date=since)
+
+
 def touch_entries(entry_ids: Iterable[int | None], *, when: dt.datetime, user: Any = None) -> None:
     """Record a version of entries whose dishes, links or photos were just changed.
 

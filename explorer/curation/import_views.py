@@ -47,6 +47,7 @@ from ..loading import LoadError, day_slug_of, load_recap, refresh_planner_statis
 from ..models import PendingImport
 from ..recap_input import sentence
 from .access import curator_required, redirect_to
+from .history import stamp_as_one_action
 from .import_diff import ArchiveMatches, changed_since, diff_recap, recap_state
 from .import_forms import CorrectionForm, RecapUploadForm
 from .web_import import (
@@ -329,7 +330,9 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
                 return _refused(request, pending, stale=stale)
             data = corrected_document(pending.document, pending.corrections)
             overwrite = set(request.POST.getlist("overwrite"))
+            started = timezone.now()
             recap, report = load_recap(data, force_entries=overwrite)
+            stamp_as_one_action(request.user, started)
             pending.imported_at = timezone.now()
             pending.recap = recap
             pending.summary = report.lines()

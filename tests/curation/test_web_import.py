@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from explorer.curation import import_views
+from explorer.curation.history import entry_versions
 from explorer.models import Entry, Person, Recap
 from tests.curation.web_import_support import (
     HTMX,
@@ -535,6 +536,11 @@ def test_import_writes_the_corrected_recap_and_records_the_curator(curator_clien
     assert Entry.objects.get(slug="lunch-at-blue-heron-cafe").place.name == "Heron Hall"
     assert {h.history_user for h in Entry.history.all()} == {curator}
     assert {h.history_user for h in Recap.history.all()} == {curator}
+    # One version per entry on its history page: the import is one action.
+    versions = [v for v in entry_versions(Entry.objects.get(slug="forms-that-help")) if v.shown]
+    assert [(v.kind, v.user) for v in versions] == [("Created", curator)]
+    changed = {change.field for change in versions[0].changes}
+    assert {"title", "kind", "credits", "topics", "links"} <= changed
     pending.refresh_from_db()
     assert pending.imported_at is not None and pending.recap == recap
     assert pending.summary  # the loader's report lines
