@@ -667,6 +667,7 @@ def test_reimport_shows_the_diff_and_overwrites_only_what_is_ticked(curator_clie
     assert 'form="import-form"' in queues
     assert "New</span>" in card_html(html, "closing-social")
     assert "is already in the archive" in html
+    assert f'href="{Recap.objects.get().get_absolute_url()}"' in html
 
     form = import_form(curator_client, pending) | {"overwrite": ["queues-in-practice"]}
     response = curator_client.post(commit_url(pending), form)
