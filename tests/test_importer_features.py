@@ -12,7 +12,12 @@ import json
 import pytest
 
 from explorer.importer import read_recap
-from explorer.importer.dates import date_for_label, day_likeness, parse_date_range
+from explorer.importer.dates import (
+    date_for_label,
+    day_likeness,
+    find_recap_facts,
+    parse_date_range,
+)
 from explorer.importer.food import caption_after_place, dishes_in_caption, entry_dishes
 from explorer.importer.kinds import (
     WEIGHTS,
@@ -274,6 +279,21 @@ We walked around town.
 def test_date_ranges(text, year, expected):
     found = parse_date_range(text, default_year=year)
     assert (tuple(d.isoformat() for d in found) if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "city"),
+    [
+        ("The conference was in Riverbend, May 12-13, 2031.", "Riverbend"),
+        (
+            "PyCon was held in Pittsburgh, Pennsylvania, May 15-23, 2024.",
+            "Pittsburgh, Pennsylvania",
+        ),
+        ("DjangoCon took place in Durham, NC from September 22-27.", "Durham, NC"),
+    ],
+)
+def test_the_city_leaves_the_dates_out(sentence, city):
+    assert find_recap_facts([sentence], "Conf 2024").city == city
 
 
 def test_the_date_of_a_day_heading():

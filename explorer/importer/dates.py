@@ -116,6 +116,8 @@ def _city_and_venue(sentence: str) -> tuple[str, str]:
     city = _CITY.search(sentence)
     venue = _VENUE.search(sentence)
     city_text = city.group("city").strip(" ,") if city else ""
+    # "in Riverbend, May 12-13": the dates are not part of the city.
+    city_text = re.split(rf",\s*(?={_MONTH}\b)", city_text, flags=re.IGNORECASE)[0].strip(" ,")
     if city_text.split(" ")[0].lower().rstrip(".,") in MONTHS:
         city_text = ""
     return city_text, (venue.group("venue").strip(" ,").removesuffix(".") if venue else "")
