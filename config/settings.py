@@ -268,7 +268,7 @@ EXPLORER_CACHE_SECONDS = env_int("EXPLORER_CACHE_SECONDS", 300)
 # they show, so never stale); 0 turns the card cache off.
 EXPLORER_CARD_CACHE_ENTRIES = env_int("EXPLORER_CARD_CACHE_ENTRIES", 10000)
 
-# Both caches live in each process's memory: their keys name the data they hold,
+# The caches live in each process's memory: their keys name the data they hold,
 # so a server never serves what another has changed, and nothing is shared.
 CACHES = {
     "default": {
@@ -281,6 +281,14 @@ CACHES = {
         # Kept until crowded out: a card's key changes with its data, never its age.
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": max(EXPLORER_CARD_CACHE_ENTRIES, 1)},
+    },
+    # The explorer's facet values and unfiltered facets (explorer.filters), under
+    # the data version: a handful of small entries per version of the data.
+    "facets": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "explorer-facets",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100},
     },
 }
 

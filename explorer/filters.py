@@ -18,17 +18,19 @@ the number of entries the listing would have with that value, keeping every
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache as cache_for_process
 from functools import reduce
 
 import django_filters
 from django import forms
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import QueryDict
 
 from .models import Credit, Day, Entry, EntryKind, Person, Recap, Topic
@@ -50,6 +52,8 @@ DAY_FACET_RECAPS = 5
 # typed by hand ("<recap>/<day>") means the same.
 DAY_SEPARATOR = "."
 DAY_SEPARATOR_TYPED = "/"
+# The entries' condition when no entry can match (``EntryFilterSet._entries_where``).
+NO_ENTRIES = object()
 
 
 def speaker_search(params: QueryDict) -> str:
@@ -313,6 +317,12 @@ class EntryFilterSet(django_filters.FilterSet):
         model = Entry
         fields = ["recap", "year", "day", "topic", "speaker", "kind", "q"]
 
+    def __init__(self, *args, data_version: str | None = None, **kwargs) -> None:
+        """``data_version`` (``explorer.views.data_version``) lets the facets use the cache."""
+        super().__init__(*args, **kwargs)
+        self.data_version = data_version
+        self._where_memo: dict[tuple[str, ...], tuple[str, list] | object | None] = {}
+
     # -- filtering ---------------------------------------------------------
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
@@ -369,8 +379,21 @@ class EntryFilterSet(django_filters.FilterSet):
         nothing left shows as 0, not vanishes); counts from the entries matching
         the other filters. Without a year filter, the year facet is added up from
         the conference facet's counts, without a query of its own.
+
+        Without any filter (the most common first request), the facets are the
+        same for everyone until the data changes: with a ``data_version`` they
+        are kept in the cache under it, and a hit costs no query.
         """
-        return [self.facet(name, speaker_search) for name in self.FACETS]
+        key = None
+        if self.data_version and not speaker_search and not self.is_filtered:
+            key = _cache_key("facets-unfiltered", self.data_version)
+            cached = caches["facets"].get(key)
+            if cached is not None:
+                return cached
+        facets = [self.facet(name, speaker_search) for name in self.FACETS]
+        if key:
+            caches["facets"].set(key, facets)
+        return facets
 
     def facet(self, name: str, speaker_search: str = "") -> Facet:
         """The facet of filter ``name``; ``speaker_search`` narrows the speakers listed."""
@@ -382,38 +405,64 @@ class EntryFilterSet(django_filters.FilterSet):
         if name == "year" and not selected and self._recap_rows is not None:
             rows = self._years_from_recaps()
         elif name == "year":
-            counts = self._counts(name, Entry, "recap_id")
-            years = (
-                Recap.objects.filter(start_date__isnull=False)
-                .order_by()
-                .values("id", recap_year=ExtractYear("start_date"))
+            # The conferences' counts under every filter but the year, added up by year.
+            recaps, counts = self._values(
+                "recap", _RECAP_SQL, self._counts(name, Entry, "recap_id")
             )
-            sql, params = years.query.sql_with_params()
-            rows = [
-                (str(int(year)), str(int(year)), n)
-                for year, n in self._fetch(_YEAR_SQL, counts, before=params, years=sql)
-            ]
+            years: dict[int, int] = {}
+            for recap_id, _, _, year in recaps:
+                if year is not None:
+                    years[year] = years.get(year, 0) + counts.get(recap_id, 0)
+            rows = [(str(year), str(year), n) for year, n in sorted(years.items(), reverse=True)]
         elif name == "topic":
-            counts = self._counts(name, Entry.topics.through, "topic_id")
-            rows = self._fetch(_TOPIC_SQL, counts)
+            topics, counts = self._values(
+                "topic", _TOPIC_SQL, self._counts(name, Entry.topics.through, "topic_id")
+            )
+            rows = [(slug, label, counts.get(topic_id, 0)) for topic_id, slug, label in topics]
         elif name == "speaker":
             rows = self._speaker_rows(selected, speaker_search)
         else:
-            counts = self._counts(name, Entry, "kind")
+            kinds, counts = self._values(
+                "kind", _KIND_SQL, self._counts(name, Entry, "kind"), before=EntryKind.values
+            )
             labels = dict(EntryKind.choices)
-            rows = [
-                (kind, labels[kind], n)
-                for kind, n in self._fetch(_KIND_SQL, counts, before=EntryKind.values)
-            ]
+            rows = [(kind, labels[kind], counts.get(kind, 0)) for (kind,) in kinds]
         # PostgreSQL sums bigints as numeric: make every count an int.
         values = [FacetValue(value, str(label), int(n)) for value, label, n in rows]
-        if name in {"topic", "speaker"}:
-            # Alphabetical as people read it: "Élodie" among the Es.
+        if name == "speaker":
+            # Alphabetical as people read it: "Élodie" among the Es (topics come sorted).
             values.sort(key=lambda v: (fold(v.label), v.value))
         for value in values:
             value.selected = value.value in selected
         search = speaker_search if name == "speaker" else ""
         return Facet(name, str(self.filters[name].label), values, search=search)
+
+    def _values(
+        self,
+        name: str,
+        template: str,
+        counts: tuple[str, list],
+        before: Iterable = (),
+    ) -> tuple[list[tuple], dict]:
+        """The values of facet ``name`` (tuples, the counts' key first) and their counts.
+
+        A facet's values (every conference, day, topic or kind that has entries,
+        with its labels) do not depend on the filters: with a ``data_version``
+        they are kept in the cache under it, and a request then runs the grouped
+        ``counts`` alone. Without them, ``template`` joins the values to the
+        counts (one query either way), and the values are kept for next time.
+        The data version changes with every edit and import, so a kept value is
+        never stale.
+        """
+        key = _cache_key(f"facet-values:{name}", self.data_version) if self.data_version else None
+        values = caches["facets"].get(key) if key else None
+        if values is not None:
+            return values, dict(self._run(*counts))
+        rows = self._fetch(template, counts, before=before)
+        values = _FACET_VALUES[name]([row[:-1] for row in rows])
+        if key:
+            caches["facets"].set(key, values)
+        return values, {row[0]: row[-1] for row in rows}
 
     def _recap_facet(self, selected: set[str]) -> Facet:
         """The conferences, newest first, with their counts (one query).
@@ -422,10 +471,10 @@ class EntryFilterSet(django_filters.FilterSet):
         facet lists only ``RECAP_FACET_LIMIT`` of them: those with matching entries
         first, and the selected ones.
         """
-        counts = self._counts("recap", Entry, "recap_id")
+        recaps, counts = self._values("recap", _RECAP_SQL, self._counts("recap", Entry, "recap_id"))
         self._recap_rows = [
-            (slug, name, int(n), _year(start))
-            for slug, name, n, start in self._fetch(_RECAP_SQL, counts)
+            (slug, name, int(counts.get(recap_id, 0)), year)
+            for recap_id, slug, name, year in recaps
         ]
         values = [
             FacetValue(slug, name, n, selected=slug in selected)
@@ -467,53 +516,57 @@ class EntryFilterSet(django_filters.FilterSet):
         (``day=monday``), as on a single-recap site; with several, each value is
         ``<recap>.<day>`` and the facet groups them by conference, for the
         ``DAY_FACET_RECAPS`` conferences with matching entries (newest first).
+        Every day with entries (a few per conference) comes from ``_values``.
         """
-        counts = self._counts("day", Entry, "day_id")
-        in_view = self._recaps_in_view(selected)
-        parts, params = {"in_view": ""}, []
-        if in_view is not None:
-            try:
-                sql, params = in_view.order_by().values("pk").query.sql_with_params()
-                parts["in_view"] = f"AND d.recap_id IN ({sql})"
-            except EmptyResultSet:
-                parts["in_view"] = "AND 1 = 0"
-        rows = self._fetch(_DAY_SQL, counts, after=[*params, DAY_FACET_RECAPS], **parts)
-        in_view_count = rows[0][2] if rows else 0
-        grouped = in_view_count > 1
+        days, counts = self._values("day", _DAY_SQL, self._counts("day", Entry, "day_id"))
+        in_view = self._recap_in_view(selected)
+        recaps: dict[str, tuple[str, list[tuple[str, str, int]]]] = {}
+        for day_id, recap, recap_name, year, slug, label in days:
+            if in_view is None or in_view(recap, year):
+                n = int(counts.get(day_id, 0))
+                recaps.setdefault(recap, (recap_name, []))[1].append((slug, label, n))
+        # Conferences with matching entries first (a stable sort keeps newest first).
+        ranked = sorted(recaps.items(), key=lambda item: not any(n for *_, n in item[1][1]))
+        listed = ranked[:DAY_FACET_RECAPS]
+        grouped = len(recaps) > 1
         bare, _ = split_days(selected)
         values = []
-        for recap, recap_name, _, slug, label, n in rows:
-            qualified = f"{recap}{DAY_SEPARATOR}{slug}"
-            values.append(
-                FacetValue(
-                    qualified if grouped else slug,
-                    label,
-                    int(n),
-                    selected=slug in bare or qualified in selected,
-                    recap=recap if grouped else "",
-                    recap_name=recap_name if grouped else "",
-                    slug=slug,
+        for recap, (recap_name, recap_days) in listed:
+            for slug, label, n in recap_days:
+                qualified = f"{recap}{DAY_SEPARATOR}{slug}"
+                values.append(
+                    FacetValue(
+                        qualified if grouped else slug,
+                        label,
+                        n,
+                        selected=slug in bare or qualified in selected,
+                        recap=recap if grouped else "",
+                        recap_name=recap_name if grouped else "",
+                        slug=slug,
+                    )
                 )
-            )
-        listed = len({v.recap for v in values})
-        return Facet(
-            "day", str(self.filters["day"].label), values, more=max(0, in_view_count - listed)
-        )
+        return Facet("day", str(self.filters["day"].label), values, more=len(recaps) - len(listed))
 
-    def _recaps_in_view(self, selected_days: set[str]) -> QuerySet[Recap] | None:
-        """The recaps whose days the day facet lists; None for all of them."""
-        recaps, years = self.selected("recap"), self.selected("year")
+    def _recap_in_view(self, selected_days: set[str]) -> Callable[[str, int | None], bool] | None:
+        """Whether a recap (slug, year) has its days in the day facet; None for all of them.
+
+        The recaps the conference and year filters leave, and those of the selected days.
+        """
+        recaps, years = set(self.selected("recap")), self.selected("year")
         if not recaps and not years:
             return None
-        condition = Q(slug__in=recaps) if recaps else Q()
-        if years:
-            condition &= in_years(years) or Q(pk__in=[])
+        wanted_years = {int(y) for y in years if y.isascii() and y.isdigit() and len(y) == 4}
         _, qualified = split_days(selected_days)
-        if qualified:
-            condition |= Q(slug__in=[recap for recap, _ in qualified])
-        return Recap.objects.filter(condition)
+        of_days = {recap for recap, _ in qualified}
 
-    def _counts(self, name: str, model: type[Model], key: str) -> tuple[str, tuple]:
+        def in_view(recap: str, year: int | None) -> bool:
+            if recap in of_days:
+                return True
+            return (not recaps or recap in recaps) and (not years or year in wanted_years)
+
+        return in_view
+
+    def _counts(self, name: str, model: type[Model], key: str) -> tuple[str, list]:
         """SQL for ``value, n``: ``model`` rows of the entries passing every filter but
         ``name``, grouped by ``key`` and counted.
 
@@ -521,36 +574,59 @@ class EntryFilterSet(django_filters.FilterSet):
         afterwards), so that a facet costs what the result holds, not what the
         archive holds: milliseconds for a narrow filter at 100,000 entries. On
         PostgreSQL the link tables (topics, credits) are read whole; see below.
+        The entries' condition is built once per set of filters (``_entries_where``).
         """
-        entries = self.filter_queryset_except(Entry.objects.order_by(), name)
-        count = Count("pk")
-        if entries.query.is_empty():
-            # A search for punctuation alone matches nothing: ``QuerySet.none()``,
-            # which has no SQL of its own.
-            rows = model.objects.filter(Value(False))
-        elif model is Entry:
-            rows = entries
-        elif not entries.query.where:
-            rows = model.objects.all()
-        elif connections[self.queryset.db].vendor == "postgresql":
+        qn = connections[self.queryset.db].ops.quote_name
+        table, column = qn(model._meta.db_table), qn(key)
+        where = self._entries_where(name)
+        if where is NO_ENTRIES:
+            # A search for punctuation alone matches nothing.
+            return f"SELECT {column} AS value, 0 AS n FROM {table} WHERE 1 = 0", []
+        grouped = f"SELECT {table}.{column} AS value, COUNT(*) AS n FROM {table}"
+        if where is None:
+            return f"{grouped} GROUP BY 1", []
+        condition, params = where
+        if model is Entry:
+            return f"{grouped} WHERE {condition} GROUP BY 1", params
+        entry = qn(Entry._meta.db_table)
+        entries = f"SELECT {entry}.{qn('id')} FROM {entry} WHERE {condition}"
+        if connections[self.queryset.db].vendor == "postgresql":
             # PostgreSQL merges an IN (subquery) into the join, and with stale
             # statistics (fresh tables, test databases) it has been seen to re-run
             # the search for every link row: minutes. Inside an aggregate's FILTER
             # the subquery stays a hashed subplan, run once; the price is a scan
             # of the link table (tens of ms at 100,000 entries).
-            rows = model.objects.all()
-            count = Count("pk", filter=Q(entry_id__in=entries.values("pk")))
-        else:
-            # SQLite runs the subquery once into a temporary index and fetches
-            # just the matching rows.
-            rows = model.objects.filter(entry_id__in=entries.values("pk"))
-        grouped = rows.order_by().values(value=F(key)).annotate(n=count)
-        return grouped.values_list("value", "n").query.sql_with_params()
+            count = f"COUNT(*) FILTER (WHERE {table}.{qn('entry_id')} IN ({entries}))"
+            return f"SELECT {table}.{column} AS value, {count} AS n FROM {table} GROUP BY 1", params
+        # SQLite runs the subquery once into a temporary index and fetches just
+        # the matching rows.
+        return f"{grouped} WHERE {table}.{qn('entry_id')} IN ({entries}) GROUP BY 1", params
+
+    def _entries_where(self, excluded: str) -> tuple[str, list] | object | None:
+        """The SQL condition on the entries table of every active filter but ``excluded``.
+
+        None when nothing is filtered, ``NO_ENTRIES`` when nothing can match. The
+        ORM builds it once per set of filters applied: the facets of filters not
+        in use all apply the same ones (a search alone builds one for all six).
+        """
+        data = self.form.cleaned_data
+        applied = tuple(name for name, value in data.items() if value and name != excluded)
+        if not applied:
+            return None
+        if applied not in self._where_memo:
+            entries = self.filter_queryset_except(Entry.objects.order_by(), excluded)
+            self._where_memo[applied] = _where_of(entries)
+        return self._where_memo[applied]
+
+    def _run(self, sql: str, params: Iterable) -> list[tuple]:
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(sql, list(params))
+            return cursor.fetchall()
 
     def _fetch(
         self,
         template: str,
-        counts: tuple[str, tuple],
+        counts: tuple[str, list],
         before: Iterable = (),
         after: Iterable = (),
         **parts: str,
@@ -562,9 +638,7 @@ class EntryFilterSet(django_filters.FilterSet):
         """
         sql, params = counts
         sql = template.format(counts=sql, **_TABLES, **parts)
-        with connections[self.queryset.db].cursor() as cursor:
-            cursor.execute(sql, [*before, *params, *after])
-            return cursor.fetchall()
+        return self._run(sql, [*before, *params, *after])
 
     def _speaker_rows(self, selected: set[str], search: str) -> list[tuple[str, str, int]]:
         """The ``SPEAKER_FACET_LIMIT`` people with most matching entries, and the selected.
@@ -603,9 +677,41 @@ def _year(start: dt.date | str | None) -> int | None:
     return start.year if isinstance(start, dt.date) else int(str(start)[:4])
 
 
+def _cache_key(kind: str, version: str) -> str:
+    return f"{kind}:{hashlib.sha256(version.encode()).hexdigest()[:32]}"
+
+
+def _where_of(entries: QuerySet[Entry]) -> tuple[str, list] | object:
+    """The WHERE condition of ``entries`` as SQL on the entries table, or ``NO_ENTRIES``.
+
+    The filters add only subqueries (no join), so the compiled query is
+    ``SELECT <pk> FROM <entry table> WHERE <condition>``; should one ever add a
+    join, the whole query becomes an ``id IN (...)`` condition instead.
+    """
+    if entries.query.is_empty():
+        return NO_ENTRIES
+    try:
+        sql, params = entries.values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return NO_ENTRIES
+    prefix = _unfiltered_sql(entries.db) + " WHERE "
+    if sql.startswith(prefix):
+        return sql[len(prefix) :], list(params)
+    qn = connections[entries.db].ops.quote_name
+    return f"{qn(Entry._meta.db_table)}.{qn('id')} IN ({sql})", list(params)
+
+
+@cache_for_process
+def _unfiltered_sql(alias: str) -> str:
+    """``SELECT <pk> FROM <entry table>`` as the ORM writes it for database ``alias``."""
+    return Entry.objects.using(alias).order_by().values("pk").query.sql_with_params()[0]
+
+
 # The facet queries: ``{counts}`` is the grouped count of the matching rows (see
 # ``EntryFilterSet._counts``), joined to the values of the small tables, each
-# value kept if any entry has it.
+# value kept if any entry has it. Each row is the counts' key, the value's labels
+# and its count; the values without their counts are what ``_values`` keeps
+# (shaped by ``_FACET_VALUES``), and then the counts are queried alone.
 _TABLES = {
     "entry": Entry._meta.db_table,
     "recap": Recap._meta.db_table,
@@ -616,43 +722,20 @@ _TABLES = {
 }
 # The conferences with entries, newest first (undated last).
 _RECAP_SQL = """
-SELECT r.slug, r.name, COALESCE(c.n, 0), r.start_date
+SELECT r.id, r.slug, r.name, r.start_date, COALESCE(c.n, 0)
 FROM {recap} r LEFT JOIN ({counts}) c ON c.value = r.id
 WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.recap_id = r.id)
 ORDER BY r.start_date IS NULL, r.start_date DESC, r.name, r.id
 """
-# The years conferences started in (``{years}``: recap id, year), newest first.
-_YEAR_SQL = """
-SELECT y.recap_year, COALESCE(SUM(c.n), 0)
-FROM ({years}) y LEFT JOIN ({counts}) c ON c.value = y.id
-WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.recap_id = y.id)
-GROUP BY y.recap_year
-ORDER BY y.recap_year DESC
-"""
-# The days of the conferences in view (``{in_view}``), each conference's in order:
-# the first few conferences (``LIMIT``) with matching entries first, newest first.
-# ``total`` is how many conferences are in view.
+# The days with entries, by conference (newest first), each conference's in order.
 _DAY_SQL = """
-WITH counts AS ({counts}),
-days AS (
-    SELECT d.id, d.recap_id, d.slug, d.label, d."order" AS position, COALESCE(c.n, 0) AS n
-    FROM {day} d LEFT JOIN counts c ON c.value = d.id
-    WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.day_id = d.id) {in_view}
-),
-recaps AS (
-    SELECT r.id, r.slug, r.name, r.start_date, SUM(days.n) AS n, COUNT(*) OVER () AS total
-    FROM {recap} r JOIN days ON days.recap_id = r.id
-    GROUP BY r.id, r.slug, r.name, r.start_date
-    ORDER BY SUM(days.n) = 0, r.start_date IS NULL, r.start_date DESC, r.name, r.id
-    LIMIT %s
-)
-SELECT recaps.slug, recaps.name, recaps.total, days.slug, days.label, days.n
-FROM recaps JOIN days ON days.recap_id = recaps.id
-ORDER BY recaps.n = 0, recaps.start_date IS NULL, recaps.start_date DESC, recaps.name,
-    recaps.id, days.position, days.id
+SELECT d.id, r.slug, r.name, r.start_date, d.slug, d.label, COALESCE(c.n, 0)
+FROM {day} d JOIN {recap} r ON r.id = d.recap_id LEFT JOIN ({counts}) c ON c.value = d.id
+WHERE EXISTS (SELECT 1 FROM {entry} e WHERE e.day_id = d.id)
+ORDER BY r.start_date IS NULL, r.start_date DESC, r.name, r.id, d."order", d.id
 """
 _TOPIC_SQL = """
-SELECT t.slug, t.name, COALESCE(c.n, 0)
+SELECT t.id, t.slug, t.name, COALESCE(c.n, 0)
 FROM {topic} t LEFT JOIN ({counts}) c ON c.value = t.id
 WHERE EXISTS (SELECT 1 FROM {entry_topics} et WHERE et.topic_id = t.id)
 """
@@ -691,3 +774,18 @@ SELECT p.slug, p.name, COALESCE(c.n, 0)
 FROM {person} p LEFT JOIN counts c ON c.value = p.id
 WHERE p.slug IN ({marks})
 """
+
+# What ``_values`` keeps of each facet's rows (without their counts).
+_FACET_VALUES: dict[str, Callable[[list[tuple]], list[tuple]]] = {
+    # (id, slug, name, year)
+    "recap": lambda rows: [(pk, slug, name, _year(start)) for pk, slug, name, start in rows],
+    # (id, recap slug, recap name, recap year, slug, label)
+    "day": lambda rows: [
+        (pk, recap, recap_name, _year(start), slug, label)
+        for pk, recap, recap_name, start, slug, label in rows
+    ],
+    # (id, slug, name), alphabetical as people read it: "Élodie" among the Es.
+    "topic": lambda rows: sorted(rows, key=lambda row: (fold(row[2]), row[1])),
+    # (kind,), in their declared order.
+    "kind": list,
+}

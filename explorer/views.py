@@ -287,7 +287,12 @@ def explore(request: HttpRequest) -> HttpResponse:
         return _bad_request(
             request, "html", {"format": [f"Unknown format “{fmt[:20]}”: use format=json or none."]}
         )
-    filterset = EntryFilterSet(request.GET, queryset=card_entries(Entry.objects.all()))
+    filterset = EntryFilterSet(
+        request.GET,
+        queryset=card_entries(Entry.objects.all()),
+        # Facet values (and the unfiltered facets) are cached under it.
+        data_version=request_data_version(request),
+    )
     if not filterset.is_valid():
         errors = filterset.errors.get_json_data()
         return _bad_request(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -133,7 +134,11 @@ def build(count: int, n_recaps: int = 1) -> None:
             cursor.execute(f"ANALYZE {', '.join(PLANNER_TABLES)}")
 
 
-def queries(client, url: str, headers: dict) -> int:
+def queries(client, url: str, headers: dict, cold: bool = True) -> int:
+    """The queries of one request; ``cold``: with no facet values cached yet, the
+    most a request takes (the first after an edit or an import)."""
+    if cold:
+        caches["facets"].clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, headers=headers)
     assert response.status_code == 200, url
@@ -149,6 +154,38 @@ def test_the_explorer_takes_a_fixed_number_of_queries(client, recaps, size, sett
     counts = {(url, tuple(headers)): queries(client, url, headers) for url, headers, _ in URLS}
 
     assert counts == {(url, tuple(headers)): expected for url, headers, expected in URLS}
+
+
+# Without a filter, the five facet queries are cached under the data version
+# (explorer.filters): a warm request asks only the data version and the cards.
+UNFILTERED_FACETS = 5
+WARM_URLS = [
+    ("/", {}, PAGE_QUERIES - UNFILTERED_FACETS),
+    ("/", HX, FRAGMENT_QUERIES - UNFILTERED_FACETS),
+    ("/?format=json", {}, FRAGMENT_QUERIES - UNFILTERED_FACETS),
+    ("/?page=2", HX, FRAGMENT_QUERIES - UNFILTERED_FACETS),
+    # With filters, the facet values are cached but the counts are not: as cold.
+    ("/?day=day-1&topic=topic-2", HX, FRAGMENT_QUERIES),
+    ("/?q=entry+dish", HX, FRAGMENT_QUERIES),
+    ("/?year=2024&day=conf-0.day-2&day=day-0", {}, PAGE_QUERIES + YEAR),
+]
+
+
+@pytest.mark.parametrize(("recaps", "size"), [(1, 10), (50, 5000)])
+def test_with_the_facets_cached_an_unfiltered_answer_skips_their_queries(
+    client, recaps, size, settings
+):
+    settings.EXPLORER_CACHE_SECONDS = 0
+    build(size, recaps)
+    for url, headers, _ in WARM_URLS:
+        client.get(url, headers=headers)  # the facets of this data version, cached
+
+    counts = {
+        (url, tuple(headers)): queries(client, url, headers, cold=False)
+        for url, headers, _ in WARM_URLS
+    }
+
+    assert counts == {(url, tuple(headers)): expected for url, headers, expected in WARM_URLS}
 
 
 def test_a_5000_entry_page_is_one_page_of_cards(client):

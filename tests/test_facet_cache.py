@@ -1,0 +1,116 @@
+"""The facets' cache (explorer.filters): values and unfiltered counts kept under the
+data version, so that any edit or import shows in the facets at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from explorer.loading import load_recap
+from tests.conftest import archive_recaps
+from tests.curation.test_inline_edit import field, open_form, post
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+def facets(client, query: str = "") -> dict[str, dict[str, tuple[str, int]]]:
+    """Every facet of the JSON explorer for ``query``: value -> (label, count)."""
+    data = client.get(f"/?format=json&{query}").json()["facets"]
+    return {
+        name: {item["value"]: (item["label"], item["count"]) for item in items}
+        for name, items in data.items()
+    }
+
+
+def warm(client) -> None:
+    """Ask what visitors ask first, so that the facets of this data version are cached."""
+    facets(client)
+    facets(client, "day=day-2")
+    client.get("/")
+    client.get("/?topic=databases", headers=HX)
+
+
+def test_a_curators_inline_save_shows_in_the_facets_at_once(client, curator_client, conference):
+    warm(client)
+    before = facets(client)
+    assert before["kind"]["keynote"] == ("Keynote", 1)
+    assert before["topic"]["testing"] == ("Testing", 1)
+
+    entry = conference.postgres
+    data = open_form(curator_client, entry)
+    data[field(entry, "kind")] = "keynote"
+    data[field(entry, "topics")] = [conference.databases.pk, conference.testing.pk]
+    assert post(curator_client, entry, data).status_code == 200
+
+    unfiltered = facets(client)
+    assert unfiltered["kind"]["keynote"] == ("Keynote", 2)
+    assert unfiltered["kind"]["talk"] == ("Talk", 1)
+    assert unfiltered["topic"]["testing"] == ("Testing", 2)
+    day_2 = facets(client, "day=day-2")
+    assert day_2["kind"]["keynote"] == ("Keynote", 1)
+    assert day_2["topic"]["testing"] == ("Testing", 1)
+    # The page shows the new counts too.
+    html = client.get("/").content.decode()
+    assert 'id="f-kind-keynote"' in html
+    keynote = html[html.index('id="f-kind-keynote"') :]
+    assert '<span class="count"><span class="visually-hidden"> (</span>2<' in keynote
+
+
+def test_a_renamed_topic_is_renamed_in_every_facet_at_once(client, curator_client, conference):
+    warm(client)
+    topic = conference.databases
+    url = reverse("topic-update", kwargs={"pk": topic.pk})
+
+    response = curator_client.post(url, {"name": "Data stores", "slug": topic.slug})
+
+    assert response.status_code == 302
+    assert facets(client)["topic"]["databases"] == ("Data stores", 2)
+    assert facets(client, "day=day-2")["topic"]["databases"] == ("Data stores", 1)
+    fragment = client.get("/?topic=databases", headers=HX).content.decode()
+    assert '<span class="facet-label">Data stores</span>' in fragment
+    assert '<span class="facet-label">Databases</span>' not in fragment
+
+
+def test_a_deleted_entry_takes_its_only_topic_out_of_the_facets(client, curator_client, conference):
+    warm(client)
+    assert "accessibility" in facets(client)["topic"]
+
+    url = reverse("entry-delete", kwargs={"pk": conference.forms.pk})
+    assert curator_client.post(url).status_code == 302
+
+    assert "accessibility" not in facets(client)["topic"]
+    assert "accessibility" not in facets(client, "day=day-2")["topic"]
+    assert "lightning-talk" not in facets(client)["kind"]
+
+
+def test_an_import_shows_in_the_facets_at_once(client, conference):
+    warm(client)
+    assert list(facets(client)["recap"]) == ["djangocon-us-2024"]
+
+    load_recap(archive_recaps()[1])  # DjangoCon Europe 2024, as import_recap loads it
+
+    after = facets(client)
+    assert after["recap"]["djangocon-europe-2024"] == ("DjangoCon Europe 2024", 3)
+    assert after["recap"]["djangocon-us-2024"] == ("DjangoCon US 2024", 9)
+    # Two conferences now: the day facet names each day with its conference.
+    assert "djangocon-europe-2024.wednesday" in after["day"]
+    assert "djangocon-us-2024.day-2" in after["day"]
+    assert "djangocon-europe-2024.wednesday" in facets(client, "kind=food")["day"]
+    page = client.get("/").content.decode()
+    assert '<fieldset class="facet facet--recap">' in page
+
+
+def test_without_a_data_version_nothing_is_cached(conference, django_assert_num_queries):
+    """The curators' screens count afresh (no data version): five queries every time."""
+    from django.http import QueryDict
+
+    from explorer.filters import EntryFilterSet
+    from explorer.models import Entry
+
+    for _ in range(2):
+        filterset = EntryFilterSet(QueryDict(""), queryset=Entry.objects.all())
+        assert filterset.is_valid()
+        with django_assert_num_queries(5):
+            filterset.facets()
