@@ -9,11 +9,12 @@ from django import template
 from django.core.exceptions import DisallowedHost
 from django.template import Context
 from django.utils.dateformat import format as date_format
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from ..cards import render_card
+from ..filters import Facet, FacetValue
 from ..markdown import render_markdown
 from ..models import Entry
 from ..views import explore_url as build_explore_url
@@ -33,6 +34,44 @@ def markdown(text: str | None) -> SafeString:
 def card(context: Context, entry: Entry) -> SafeString:
     """An entry's card, rendered once per version of what it shows: ``{% card entry %}``."""
     return render_card(context, entry)
+
+
+# One value of a facet (partials/facets.html#value_list): its checkbox, its label and
+# its count, read out as "(3 entries)".
+FACET_OPTION = (
+    '\n  <li class="facet-value{empty}">\n'
+    '    <input type="checkbox" id="{id}" name="{name}" value="{value}"{checked}{disabled}>\n'
+    '    <label for="{id}"><span class="facet-label">{label}</span><span class="count">'
+    '<span class="visually-hidden"> (</span>{count}<span class="visually-hidden"> {noun})</span>'
+    "</span></label>\n  </li>"
+)
+
+
+@register.simple_tag
+def facet_options(facet: Facet, values: Iterable[FacetValue]) -> SafeString:
+    """The list items of a facet's values: ``{% facet_options facet values %}``.
+
+    One string format per value instead of a dozen template nodes: an answer
+    shows a hundred values or so, and rendering them was a fifth of its time.
+    """
+    name = escape(facet.name)
+    items = []
+    for option in values:
+        disabled = option.disabled
+        items.append(
+            FACET_OPTION.format(
+                empty=" is-empty" if disabled else "",
+                id=f"f-{name}-{escape(option.html_id)}",
+                name=name,
+                value=escape(option.value),
+                checked=" checked" if option.selected else "",
+                disabled=" disabled" if disabled else "",
+                label=escape(option.label),
+                count=option.count,
+                noun="entry" if option.count == 1 else "entries",
+            )
+        )
+    return mark_safe("".join(items))
 
 
 @register.simple_tag
