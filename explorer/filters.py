@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache as cache_for_process
 from functools import reduce
+from typing import Any
 
 import django_filters
 from django import forms
@@ -443,8 +445,8 @@ class EntryFilterSet(django_filters.FilterSet):
         template: str,
         counts: tuple[str, list],
         before: Iterable = (),
-    ) -> tuple[list[tuple], dict]:
-        """The values of facet ``name`` (tuples, the counts' key first) and their counts.
+    ) -> tuple[Any, dict]:
+        """The values of facet ``name`` (as ``_FACET_VALUES`` shapes them) and their counts.
 
         A facet's values (every conference, day, topic or kind that has entries,
         with its labels) do not depend on the filters: with a ``data_version``
@@ -518,34 +520,40 @@ class EntryFilterSet(django_filters.FilterSet):
         ``DAY_FACET_RECAPS`` conferences with matching entries (newest first).
         Every day with entries (a few per conference) comes from ``_values``.
         """
-        days, counts = self._values("day", _DAY_SQL, self._counts("day", Entry, "day_id"))
+        (recaps, recap_of_day), counts = self._values(
+            "day", _DAY_SQL, self._counts("day", Entry, "day_id")
+        )
         in_view = self._recap_in_view(selected)
-        recaps: dict[str, tuple[str, list[tuple[str, str, int]]]] = {}
-        for day_id, recap, recap_name, year, slug, label in days:
-            if in_view is None or in_view(recap, year):
-                n = int(counts.get(day_id, 0))
-                recaps.setdefault(recap, (recap_name, []))[1].append((slug, label, n))
-        # Conferences with matching entries first (a stable sort keeps newest first).
-        ranked = sorted(recaps.items(), key=lambda item: not any(n for *_, n in item[1][1]))
-        listed = ranked[:DAY_FACET_RECAPS]
-        grouped = len(recaps) > 1
+        # The conferences in view (by position), those with matching entries first,
+        # newest first within each: the work follows the matching days, not all days.
+        shown = (
+            range(len(recaps))
+            if in_view is None
+            else [i for i, (slug, _, year, _) in enumerate(recaps) if in_view(slug, year)]
+        )
+        matched = {recap_of_day[day] for day, n in counts.items() if n}
+        listed = [i for i in shown if i in matched][:DAY_FACET_RECAPS]
+        if len(listed) < DAY_FACET_RECAPS:
+            rest = (i for i in shown if i not in matched)
+            listed += list(itertools.islice(rest, DAY_FACET_RECAPS - len(listed)))
+        grouped = len(shown) > 1
         bare, _ = split_days(selected)
         values = []
-        for recap, (recap_name, recap_days) in listed:
-            for slug, label, n in recap_days:
+        for recap, recap_name, _, recap_days in (recaps[i] for i in listed):
+            for day, slug, label in recap_days:
                 qualified = f"{recap}{DAY_SEPARATOR}{slug}"
                 values.append(
                     FacetValue(
                         qualified if grouped else slug,
                         label,
-                        n,
+                        int(counts.get(day, 0)),
                         selected=slug in bare or qualified in selected,
                         recap=recap if grouped else "",
                         recap_name=recap_name if grouped else "",
                         slug=slug,
                     )
                 )
-        return Facet("day", str(self.filters["day"].label), values, more=len(recaps) - len(listed))
+        return Facet("day", str(self.filters["day"].label), values, more=len(shown) - len(listed))
 
     def _recap_in_view(self, selected_days: set[str]) -> Callable[[str, int | None], bool] | None:
         """Whether a recap (slug, year) has its days in the day facet; None for all of them.
@@ -677,6 +685,18 @@ def _year(start: dt.date | str | None) -> int | None:
     return start.year if isinstance(start, dt.date) else int(str(start)[:4])
 
 
+def _days_by_recap(rows: list[tuple]) -> tuple[list[tuple], dict[int, int]]:
+    """The day facet's rows (ordered by conference) as conferences with their days."""
+    recaps: list[tuple[str, str, int | None, list[tuple[int, str, str]]]] = []
+    recap_of_day: dict[int, int] = {}
+    for pk, recap, recap_name, start, slug, label in rows:
+        if not recaps or recaps[-1][0] != recap:
+            recaps.append((recap, recap_name, _year(start), []))
+        recaps[-1][3].append((pk, slug, label))
+        recap_of_day[pk] = len(recaps) - 1
+    return recaps, recap_of_day
+
+
 def _cache_key(kind: str, version: str) -> str:
     return f"{kind}:{hashlib.sha256(version.encode()).hexdigest()[:32]}"
 
@@ -776,14 +796,12 @@ WHERE p.slug IN ({marks})
 """
 
 # What ``_values`` keeps of each facet's rows (without their counts).
-_FACET_VALUES: dict[str, Callable[[list[tuple]], list[tuple]]] = {
+_FACET_VALUES: dict[str, Callable[[list[tuple]], Any]] = {
     # (id, slug, name, year)
     "recap": lambda rows: [(pk, slug, name, _year(start)) for pk, slug, name, start in rows],
-    # (id, recap slug, recap name, recap year, slug, label)
-    "day": lambda rows: [
-        (pk, recap, recap_name, _year(start), slug, label)
-        for pk, recap, recap_name, start, slug, label in rows
-    ],
+    # The conferences, each (slug, name, year, its days: (id, slug, label)), and
+    # each day's conference (its position).
+    "day": _days_by_recap,
     # (id, slug, name), alphabetical as people read it: "Élodie" among the Es.
     "topic": lambda rows: sorted(rows, key=lambda row: (fold(row[2]), row[1])),
     # (kind,), in their declared order.
