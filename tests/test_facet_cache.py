@@ -114,3 +114,27 @@ def test_without_a_data_version_nothing_is_cached(conference, django_assert_num_
         assert filterset.is_valid()
         with django_assert_num_queries(5):
             filterset.facets()
+
+
+@pytest.mark.parametrize(
+    ("lookup", "joined"),
+    [({"kind": "talk"}, False), ({"day__slug": "day-2", "kind": "talk"}, True)],
+)
+def test_the_entries_condition_selects_the_filtered_entries(conference, lookup, joined):
+    """The facets' counts are written around the filters' condition on the entries
+    (explorer.filters._where_of); a filter that joined a table would make it an
+    ``id IN (...)`` of the whole query instead, and count the same entries."""
+    from django.db import connection
+
+    from explorer.filters import _where_of
+    from explorer.models import Entry
+
+    entries = Entry.objects.order_by().filter(**lookup)
+    condition, params = _where_of(entries)
+
+    assert condition.startswith('"explorer_entry"."id" IN (') == joined
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "explorer_entry"."id" FROM "explorer_entry" WHERE {condition}', params
+        )
+        assert {pk for (pk,) in cursor.fetchall()} == set(entries.values_list("pk", flat=True))
