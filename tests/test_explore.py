@@ -372,6 +372,20 @@ def test_facet_counts_are_shown_with_their_values(client, conference):
     )
 
 
+def test_facet_values_are_escaped(client, conference):
+    conference.testing.name = '<b>"Tests" & mocks</b>'
+    conference.testing.save()
+
+    html = client.get("/?topic=testing", headers={"HX-Request": "true"}).content.decode()
+
+    label = "&lt;b&gt;&quot;Tests&quot; &amp; mocks&lt;/b&gt;"
+    assert f'<span class="facet-label">{label}</span>' in html
+    assert (
+        '<input type="checkbox" id="f-topic-testing" name="topic" value="testing" checked>' in html
+    )
+    assert "<b>" not in html
+
+
 # -- Chips ------------------------------------------------------------------
 
 

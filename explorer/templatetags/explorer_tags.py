@@ -9,7 +9,7 @@ from django import template
 from django.core.exceptions import DisallowedHost
 from django.template import Context
 from django.utils.dateformat import format as date_format
-from django.utils.html import escape, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -54,6 +54,8 @@ def facet_options(facet: Facet, values: Iterable[FacetValue]) -> SafeString:
     One string format per value instead of a dozen template nodes: an answer
     shows a hundred values or so, and rendering them was a fifth of its time.
     """
+    # The standard library's escape, as Django's does it, without its lazy-text check.
+    escape = html.escape
     name = escape(facet.name)
     items = []
     for option in values:
