@@ -267,6 +267,9 @@ EXPLORER_CACHE_SECONDS = env_int("EXPLORER_CACHE_SECONDS", 300)
 # How many rendered entry cards each process keeps (explorer.cards: keyed by what
 # they show, so never stale); 0 turns the card cache off.
 EXPLORER_CARD_CACHE_ENTRIES = env_int("EXPLORER_CARD_CACHE_ENTRIES", 10000)
+# Whether the explorer keeps its facet values and unfiltered facets under the data
+# version (explorer.filters: never stale); 0 counts every facet afresh.
+EXPLORER_FACET_CACHE = env_bool("EXPLORER_FACET_CACHE", True)
 
 # The caches live in each process's memory: their keys name the data they hold,
 # so a server never serves what another has changed, and nothing is shared.

@@ -29,6 +29,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -322,7 +323,7 @@ class EntryFilterSet(django_filters.FilterSet):
     def __init__(self, *args, data_version: str | None = None, **kwargs) -> None:
         """``data_version`` (``explorer.views.data_version``) lets the facets use the cache."""
         super().__init__(*args, **kwargs)
-        self.data_version = data_version
+        self.data_version = data_version if settings.EXPLORER_FACET_CACHE else None
         self._where_memo: dict[tuple[str, ...], tuple[str, list] | object | None] = {}
 
     # -- filtering ---------------------------------------------------------

@@ -17,8 +17,9 @@ the same three questions (unfiltered faceted browse, the filtered fragment's
 filter, the search), each row with its ratio (project's requests/s / Datasette's).
 The first load row is the page as Chromium receives it (the HTML, CSS and
 JavaScript of ``/``, their transfer sizes), when ``/usr/bin/chromium`` is there;
-the "no card cache" rows ask the fresh questions of a server that keeps no
-rendered card (``EXPLORER_CARD_CACHE_ENTRIES=0``).
+the "no card or facet cache" rows ask the fresh questions of a server that keeps
+no rendered card and no facet (``EXPLORER_CARD_CACHE_ENTRIES=0``,
+``EXPLORER_FACET_CACHE=0``).
 
 Environment: ``BENCH_SECONDS`` (default 5), ``BENCH_WARMUP`` (untimed seconds of
 load before each measurement, default 2), ``BENCH_ENTRIES`` (default 100000),
@@ -91,10 +92,11 @@ TARGETS = [
     Target("filtered fragment, repeated", FILTERED, HX),
     Target("search fragment, repeated", SEARCH, HX),
 ]
-# The same fresh questions on a server that keeps no rendered card
-# (EXPLORER_CARD_CACHE_ENTRIES=0): what an answer costs when nothing is cached.
-COLD = "no card cache"
-COLD_ENV = {"EXPLORER_CARD_CACHE_ENTRIES": "0"}
+# The same fresh questions on a server that keeps no rendered card and no facet
+# (EXPLORER_CARD_CACHE_ENTRIES=0, EXPLORER_FACET_CACHE=0): what an answer costs
+# when nothing is cached.
+COLD = "no card or facet cache"
+COLD_ENV = {"EXPLORER_CARD_CACHE_ENTRIES": "0", "EXPLORER_FACET_CACHE": "0"}
 COLD_TARGETS = [
     Target(f"explorer page, {COLD}", "/", {}, fresh=True),
     Target(f"filtered fragment, {COLD}", FILTERED, HX, fresh=True),

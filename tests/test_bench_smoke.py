@@ -39,9 +39,9 @@ def test_bench_smoke_prints_one_table(tmp_path):
     for name, rows in [("ceiling", 2), ("explorer page", 2), ("json", 2), ("filtered fragment", 4),
                        ("search fragment", 4), ("filtered fragment, repeated", 2),
                        ("datasette: unfiltered", 2), ("datasette: filtered", 2),
-                       ("datasette: search", 2), ("explorer page, no card cache", 2),
-                       ("filtered fragment, no card cache", 2),
-                       ("search fragment, no card cache", 2)]:  # fmt: skip
+                       ("datasette: search", 2), ("explorer page, no card or facet cache", 2),
+                       ("filtered fragment, no card or facet cache", 2),
+                       ("search fragment, no card or facet cache", 2)]:  # fmt: skip
         assert sum(f"| {name} " in line for line in lines) == rows, name
     peers = [line for line in lines if "| datasette: " in line]
     assert all(re.search(r"\| +\d+\.\d\d \|", line) for line in peers), peers

@@ -138,3 +138,24 @@ def test_the_entries_condition_selects_the_filtered_entries(conference, lookup, 
             f'SELECT "explorer_entry"."id" FROM "explorer_entry" WHERE {condition}', params
         )
         assert {pk for (pk,) in cursor.fetchall()} == set(entries.values_list("pk", flat=True))
+
+
+def test_the_facet_cache_can_be_turned_off(client, conference, settings):
+    """``EXPLORER_FACET_CACHE=0``: every answer counts its facets (as ``make bench``'s
+    "no card or facet cache" server does)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.EXPLORER_CACHE_SECONDS = 0
+    settings.EXPLORER_FACET_CACHE = False
+    client.get("/?format=json")
+
+    with CaptureQueriesContext(connection) as off:
+        client.get("/?format=json")
+    counted = len(off)  # now: the next request starts a new query log
+    settings.EXPLORER_FACET_CACHE = True
+    client.get("/?format=json")
+    with CaptureQueriesContext(connection) as on:
+        client.get("/?format=json")
+
+    assert counted == len(on) + 5  # the five facet queries
