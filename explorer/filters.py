@@ -616,7 +616,7 @@ class EntryFilterSet(django_filters.FilterSet):
 
         None when nothing is filtered, ``NO_ENTRIES`` when nothing can match. The
         ORM builds it once per set of filters applied: the facets of filters not
-        in use all apply the same ones (a search alone builds one for all six).
+        in use all apply the same ones (a search alone builds one for every facet).
         """
         data = self.form.cleaned_data
         applied = tuple(name for name, value in data.items() if value and name != excluded)
@@ -702,8 +702,9 @@ def _cache_key(kind: str, version: str) -> str:
     return f"{kind}:{hashlib.sha256(version.encode()).hexdigest()[:32]}"
 
 
-def _where_of(entries: QuerySet[Entry]) -> tuple[str, list] | object:
-    """The WHERE condition of ``entries`` as SQL on the entries table, or ``NO_ENTRIES``.
+def _where_of(entries: QuerySet[Entry]) -> tuple[str, list] | object | None:
+    """The WHERE condition of ``entries`` as SQL on the entries table: ``NO_ENTRIES``
+    if nothing can match, None if everything does (search words of blanks alone).
 
     The filters add only subqueries (no join), so the compiled query is
     ``SELECT <pk> FROM <entry table> WHERE <condition>``; should one ever add a
@@ -711,6 +712,8 @@ def _where_of(entries: QuerySet[Entry]) -> tuple[str, list] | object:
     """
     if entries.query.is_empty():
         return NO_ENTRIES
+    if not entries.query.where:
+        return None
     try:
         sql, params = entries.values("pk").query.sql_with_params()
     except EmptyResultSet:
