@@ -160,3 +160,16 @@ def test_text_like_the_mark_in_an_entry_is_left_alone(curator_client, conference
     html = card(curator_client.get("/?day=day-1&again=1").content.decode(), conference.orm.pk)
 
     assert "Edit ?next=__card_return_url__&quot; here" in html
+
+
+def test_a_changed_photo_shows_at_once(client, conference):
+    conference.recap.image_base = "https://images.example.org/dcus/"
+    conference.recap.save()
+    pk = conference.postgres.pk
+    before = card(fragment(client, "/"), pk)
+    assert "A full room" in before and before == card(fragment(client, "/"), pk)  # cached
+
+    # A writer that skips save(): only the photo's own row changes.
+    conference.postgres.photos.update(caption="A packed room")
+
+    assert "A packed room" in card(fragment(client, "/"), pk)
