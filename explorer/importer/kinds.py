@@ -43,7 +43,7 @@ from .words import (
     EVENT_WORD_EXCEPTIONS,
     EVENT_WORDS,
     FOOD_WORDS,
-    HEADING_SIGHT_EXCEPTIONS,
+    HEADING_SIGHT_WORDS,
     HEADING_TALK_WORDS,
     KIND_PREFIXES,
     KINDS,
@@ -265,8 +265,11 @@ def heading_cue_words(draft: Draft) -> Fired:
     """Event, food and sight words in the heading: the first one counts most."""
     heading = _without_exceptions(draft.title)
     found = []
-    heading_sights = tuple(w for w in SIGHT_WORDS if w not in HEADING_SIGHT_EXCEPTIONS)
-    for kind, words in (("event", EVENT_WORDS), ("food", FOOD_WORDS), ("sight", heading_sights)):
+    for kind, words in (
+        ("event", EVENT_WORDS),
+        ("food", FOOD_WORDS),
+        ("sight", HEADING_SIGHT_WORDS),
+    ):
         position = first_phrase_position(heading, words)
         if position is not None:
             word = next(w for w in words if contains_phrase(heading[position:], w))

@@ -302,6 +302,19 @@ def exact_name(text: str) -> str | None:
     return None
 
 
+def leading_name(text: str) -> str | None:
+    """The name ``text`` starts with when the rest says what they did ("Ada talked ...").
+
+    Like ``exact_name``, but for the last name of a list that is a sentence's subject.
+    """
+    text = text.strip()
+    found = mentions_in(text)
+    if not found or found[0].start != 0 or found[0].affiliation:
+        return None
+    rest = text[found[0].end :].strip().strip(_TRAILING)
+    return found[0].name if not rest or rest[:1].islower() else None
+
+
 def names_in_phrase(text: str) -> list[str]:
     """The people a short phrase lists, and nothing else ("Ada Lovelace and Alan Turing").
 

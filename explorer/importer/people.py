@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .evidence import Evidence
-from .names import Mention, exact_name, is_role_word, mentions_in, plain
+from .names import Mention, exact_name, is_role_word, leading_name, mentions_in, plain
 from .text import split_sentences
 from .words import (
     BEING_VERBS,
@@ -300,7 +300,7 @@ def panel_credits(sentence: str) -> list[tuple[str, str]]:
     labelled = False
     for index, piece in enumerate(pieces):
         # The list may end the sentence's subject: "... and host C talked about it."
-        name_of = _name_then_predicate if index == len(pieces) - 1 else exact_name
+        name_of = leading_name if index == len(pieces) - 1 else exact_name
         host = re.match(
             rf"(?:the\s+|our\s+)?(?:{'|'.join(HOST_MARKERS)})\s*:?\s+(.+)$", piece, re.IGNORECASE
         )
@@ -320,18 +320,6 @@ def panel_credits(sentence: str) -> list[tuple[str, str]]:
     if (has_host and panellists >= 1) or (labelled and panellists >= 2):
         return credits
     return []
-
-
-def _name_then_predicate(text: str) -> str | None:
-    """The name ``text`` starts with when the rest is what they did ("C talked about it")."""
-    found = mentions_in(text.strip())
-    if not found or found[0].start != 0 or found[0].affiliation:
-        return None
-    rest = text.strip()[found[0].end :].strip().strip(_PUNCTUATION)
-    return found[0].name if not rest or rest[:1].islower() else None
-
-
-_PUNCTUATION = ".,;:!?"
 
 
 def talk_by_credits(sentence: str) -> list[str]:

@@ -70,9 +70,11 @@ SIGHT_WORDS = (
     "viewpoint", "hiking", "waterfall", "national park", "lighthouse", "pier", "boardwalk",
     "tower", "observatory", "palace", "island",
 )
-# Sight words that a heading also uses for programming ("Async Views", "Connection
-# Pool", "A Library for Dates"): in a heading they are no sight evidence.
-HEADING_SIGHT_EXCEPTIONS = ("views", "pool", "pools", "library", "libraries")
+# In a heading, the sight words less those that also name programming ("Async Views",
+# "Connection Pool", "A Library for Dates").
+HEADING_SIGHT_WORDS = tuple(
+    word for word in SIGHT_WORDS if word not in ("views", "pool", "pools", "library", "libraries")
+)
 # Verbs that tell of eating or drinking something ("I ordered the gnocchi").
 EATING_VERBS = (
     "ate", "eat", "eating", "eaten", "ordered", "order", "tried", "tasted", "sipped", "drank",
