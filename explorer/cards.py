@@ -1,16 +1,18 @@
-"""Entry cards rendered once per version of what they show: ``{% card entry %}``.
+"""Entry cards rendered once per version of the data: ``{% card entry %}``.
 
 A card's HTML (``partials/cards.html#card``) depends only on its entry, the rows
 it shows (day, recap, place, speakers, topics, dishes and their places, the first
-photo, shown from the recap's image base) and
-whether the viewer may edit it. So it is kept in the ``cards`` cache under a key
-made of exactly that: the entry's id, ``version`` and last change, the last change
-of each row it shows (``updated_at``; for topics, credits, dishes and photos,
-which have none, the shown values themselves), the edit flag and the card template's source.
-Any edit, by any writer (curator screens, imports, the admin, a script that calls
-``save()``), makes a new key; a stale card is never found, on this app server or
-another, and nothing needs invalidating. The data is loaded anyway
-(``explorer.views.card_entries``): keying costs no query.
+photo, shown from the recap's image base) and whether the viewer may edit it. So
+it is kept in the ``cards`` cache under a key made of the data version
+(``explorer.versions``: any save, delete or import changes it), the entry's id
+and ``version``, the edit flag and the card template's source. A stale card is
+never found, on this app server or another, and nothing needs invalidating; a
+write renders each card afresh once.
+
+The key comes from the entry's own row, so a list of cards (``load_cards``) asks
+the cache for all of them at once and loads the rows the cards show
+(``CARD_PARTS``) only for those it did not find: a page of cached cards costs
+no query beyond the entries themselves.
 
 The one part of an editable card that depends on the request, its Edit link's
 ``next`` (the page to return to), is cached as a mark and filled in per request.
@@ -19,14 +21,18 @@ The one part of an editable card that depends on the request, its Edit link's
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest
 from django.template import Context
 from django.template.defaultfilters import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Entry
+from .models import Credit, Dish, Entry
+from .versions import request_data_version
 
 CARD_TEMPLATE = "partials/cards.html#card"
 # Stands for the Edit link's ``next`` in a cached card. The closing quote makes it
@@ -40,41 +46,65 @@ TEMPLATE_HASH = hashlib.sha256(
 ).hexdigest()[:12]
 
 
-def card_key(entry: Entry, can_edit: bool) -> str:
-    """The cache key of ``entry``'s card: changes whenever anything the card shows does."""
-    place, day, recap = entry.place, entry.day, entry.recap
-    shown = (
-        entry.pk,
-        entry.version,
-        entry.updated_at,
-        day.updated_at,
-        recap.updated_at,
-        place.updated_at if place else None,
-        [(c.pk, c.person_id, c.role, c.order, c.person.updated_at) for c in entry.credits.all()],
-        [(t.pk, t.name, t.slug) for t in entry.topics.all()],
-        [
-            (d.pk, d.name, d.order, d.place_id, d.place.updated_at if d.place else None)
-            for d in entry.dishes.all()
-        ],
-        [(p.pk, p.image, p.caption, p.order) for p in entry.photos.all()[:1]],
-    )
-    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-    return f"card:{TEMPLATE_HASH}:{entry.pk}:{'edit' if can_edit else 'read'}:{digest}"
+# What a card shows beyond its entry's row and the day, recap and place beside it
+# (``select_related``), for ``prefetch_related``.
+CARD_PARTS = (
+    Prefetch("credits", queryset=Credit.objects.select_related("person")),
+    "topics",
+    Prefetch("dishes", queryset=Dish.objects.select_related("place")),
+    "photos",
+)
+
+
+def card_key(request: HttpRequest, entry: Entry, can_edit: bool) -> str:
+    """The cache key of ``entry``'s card: changes whenever anything the card shows may have."""
+    if not hasattr(request, "_card_data_key"):
+        version = request_data_version(request).encode()
+        request._card_data_key = hashlib.blake2b(version, digest_size=12).hexdigest()
+    mode = "edit" if can_edit else "read"
+    return f"card:{TEMPLATE_HASH}:{request._card_data_key}:{entry.pk}:{entry.version}:{mode}"
+
+
+def _caching(request: HttpRequest | None) -> bool:
+    return request is not None and bool(settings.EXPLORER_CARD_CACHE_ENTRIES)
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    return request.user.has_perm("explorer.change_entry")
+
+
+def load_cards(request: HttpRequest | None, entries: Sequence[Entry]) -> None:
+    """Take ``entries``' cards from the cache, and load what the others show.
+
+    One ``get_many`` for the page; the rows of ``CARD_PARTS`` (four queries, or
+    none) only for the entries whose card was not found.
+    """
+    missing = list(entries)
+    if _caching(request) and missing:
+        can_edit = _can_edit(request)
+        keys = {card_key(request, entry, can_edit): entry for entry in missing}
+        found = caches["cards"].get_many(list(keys))
+        for key, html in found.items():
+            keys[key].cached_card = html
+        missing = [entry for key, entry in keys.items() if key not in found]
+    prefetch_related_objects(missing, *CARD_PARTS)
 
 
 def render_card(context: Context, entry: Entry) -> SafeString:
     """``entry``'s card in ``context`` (a page's), from the cache when it is there."""
     request = context.get("request")
-    if request is None or not settings.EXPLORER_CARD_CACHE_ENTRIES or context.get("focus_card"):
+    if not _caching(request) or context.get("focus_card"):
         return _render(context, entry, context.get("return_url"))
-    can_edit = request.user.has_perm("explorer.change_entry")
+    can_edit = _can_edit(request)
     return_url = context.get("return_url") or request.get_full_path()
-    cache = caches["cards"]
-    key = card_key(entry, can_edit)
-    html = cache.get(key)
+    html = getattr(entry, "cached_card", None)
     if html is None:
-        html = _render(context, entry, RETURN_MARK if can_edit else return_url)
-        cache.set(key, str(html))
+        cache = caches["cards"]
+        key = card_key(request, entry, can_edit)
+        html = cache.get(key)
+        if html is None:
+            html = _render(context, entry, RETURN_MARK if can_edit else return_url)
+            cache.set(key, str(html))
     if can_edit:
         html = html.replace(RETURN_LINK, f'?next={urlencode(return_url)}"')
     return mark_safe(html)

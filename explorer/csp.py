@@ -4,7 +4,7 @@
 that show entries' photos (``@photo_sources`` on their view) also allow exactly
 the origins those photos come from: the recaps' image bases' origins and those
 of photos stored with an absolute address. They are read from the data once per
-data version (``explorer.views.data_version``, which any edit or import changes)
+data version (``explorer.versions.data_version``, which any edit or import changes)
 and kept in the cache under it, so they are never stale and cost no query while
 the data stays the same. A page allows all of them, not only those of the photos
 it shows now: htmx swaps more cards into a page whose policy came with it. (An
@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 from .models import Photo, Recap
 from .photos import origin
-from .views import request_data_version
+from .versions import request_data_version
 
 logger = logging.getLogger(__name__)
 

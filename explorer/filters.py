@@ -13,7 +13,7 @@ and accents, by word prefix and stem (see ``explorer.search``).
 Facet counts follow Datasette: the count shown next to a value of one facet is
 the number of entries the listing would have with that value, keeping every
 *other* active filter. Each facet is one grouped query. Given the data version
-(``explorer.views.data_version``), what the facets list (their values and labels)
+(``explorer.versions.data_version``), what the facets list (their values and labels)
 and the unfiltered facets whole are cached under it (``CACHES["facets"]``): a
 facet's query is then its counts alone, and an unfiltered answer has none.
 """
@@ -324,7 +324,7 @@ class EntryFilterSet(django_filters.FilterSet):
         fields = ["recap", "year", "day", "topic", "speaker", "kind", "q"]
 
     def __init__(self, *args, data_version: str | None = None, **kwargs) -> None:
-        """``data_version`` (``explorer.views.data_version``) lets the facets use the cache."""
+        """``data_version`` (``explorer.versions.data_version``) lets the facets use the cache."""
         super().__init__(*args, **kwargs)
         self.data_version = data_version if settings.EXPLORER_FACET_CACHE else None
         self._where_memo: dict[tuple[str, ...], tuple[str, list] | object | None] = {}

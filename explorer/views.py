@@ -21,8 +21,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -31,8 +30,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_headers
 
+from .cards import CARD_PARTS, load_cards
 from .filters import SEARCH_MAX_LENGTH, EntryFilterSet, Facet, speaker_search
-from .models import Credit, Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
+from .models import Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
+from .versions import request_data_version
 
 EXPLORE_TEMPLATE = "explorer/explore.html"
 # Cards per page of the explorer (HTML and JSON).
@@ -49,18 +50,20 @@ SPEAKER_SEARCH_TRIGGER = "speaker-q"
 LOAD_MORE_TRIGGER = "load-more"
 
 
-def card_entries(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
-    """``queryset`` with what a card shows loaded up front, in recap order."""
-    return (
-        queryset.select_related("day", "recap", "place")
-        .prefetch_related(
-            Prefetch("credits", queryset=Credit.objects.select_related("person")),
-            "topics",
-            Prefetch("dishes", queryset=Dish.objects.select_related("place")),
-            "photos",
-        )
-        .order_by("-recap__start_date", "recap__name", "recap_id", "day__order", "order", "pk")
+def card_rows(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+    """``queryset`` in recap order, with each entry's day, recap and place beside it.
+
+    The rest of what a card shows is ``CARD_PARTS``: ``load_cards`` loads it for
+    the cards the cache does not have.
+    """
+    return queryset.select_related("day", "recap", "place").order_by(
+        "-recap__start_date", "recap__name", "recap_id", "day__order", "order", "pk"
     )
+
+
+def card_entries(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+    """``queryset`` with everything a card shows loaded up front, in recap order."""
+    return card_rows(queryset).prefetch_related(*CARD_PARTS)
 
 
 def explore_url(params: dict[str, list[str] | str] | None = None) -> str:
@@ -128,49 +131,6 @@ def _bad_request(request: HttpRequest, fmt: str, errors: dict[str, list[str]]) -
         return JsonResponse({"errors": errors}, status=400)
     context = {"errors": [m for messages in errors.values() for m in messages], "entries": []}
     return TemplateResponse(request, EXPLORE_TEMPLATE, context, status=400)
-
-
-# What the explorer shows changes only when one of these tables does: the newest
-# history row of each (every curator edit, import and ORM delete writes one), plus
-# the entries' newest change and id (bulk loads write no history) and the number
-# of recaps (``generate_archive --clear`` deletes whole recaps without history).
-# Each is an index lookup: no COUNT over the entries, which PostgreSQL would scan.
-_VERSION_TABLES = (
-    "explorer_historicalrecap",
-    "explorer_historicalday",
-    "explorer_historicalperson",
-    "explorer_historicaltopic",
-    "explorer_historicalplace",
-    "explorer_historicalentry",
-    "explorer_historicalentry_topics",
-    "explorer_historicalcredit",
-    "explorer_historicaldish",
-    # Cards show an entry's first photo; the CSP allows the photos' origins.
-    "explorer_historicalphoto",
-)
-_VERSION_SQL = "SELECT " + ", ".join(
-    [
-        "(SELECT MAX(updated_at) FROM explorer_entry)",
-        "(SELECT MAX(id) FROM explorer_entry)",
-        "(SELECT COUNT(*) FROM explorer_recap)",
-        "(SELECT MAX(id) FROM explorer_entry_topics)",
-    ]
-    + [f"(SELECT MAX(history_id) FROM {table})" for table in _VERSION_TABLES]
-)
-
-
-def data_version() -> str:
-    """A string that changes whenever the explorer's data does (one query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_VERSION_SQL)
-        return repr(cursor.fetchone())
-
-
-def request_data_version(request: HttpRequest) -> str:
-    """The data version, read once per request (the ETag and the CSP both need it)."""
-    if not hasattr(request, "_data_version"):
-        request._data_version = data_version()
-    return request._data_version
 
 
 def explore_etag(request: HttpRequest) -> str:
@@ -289,7 +249,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         )
     filterset = EntryFilterSet(
         request.GET,
-        queryset=card_entries(Entry.objects.all()),
+        queryset=card_rows(Entry.objects.all()),
         # Facet values (and the unfiltered facets) are cached under it.
         data_version=request_data_version(request),
     )
@@ -312,6 +272,11 @@ def explore(request: HttpRequest) -> HttpResponse:
     total = filterset.total(facets)
     page = Page(request, total)
     entries = list(filterset.qs[page.offset : page.offset + PAGE_SIZE])
+    if fmt == "json":
+        prefetch_related_objects(entries, *CARD_PARTS)
+    else:
+        # The cached cards, and for the others what they show.
+        load_cards(request, entries)
     # Day headings name their conference when the results come from several.
     several_recaps = filterset.recaps_in_results(facets) > 1
     if load_more:
@@ -332,6 +297,9 @@ def explore(request: HttpRequest) -> HttpResponse:
     state = _state(filterset)
     chips = _chips(state, facets)
     fragment = bool(htmx) and not htmx.history_restore_request
+    if not fragment:
+        # The page's link preview shows its first photo (``page_meta``).
+        prefetch_related_objects(entries, "photos")
     context = {
         "entries": entries,
         "count": total,

@@ -703,7 +703,8 @@ def make_entries(count: int) -> None:
 # conference facet also gives the total and the year facet), one page of entries,
 # their credits, topics, dishes and photos, and the recaps named in the page's
 # heading. (The photos' origins for the CSP take one more query, once per data
-# version: see explorer.csp.)
+# version: see explorer.csp.) Cards found in the card cache need none of their
+# four: the page then reads only the photos, for its link preview.
 PAGE_QUERIES = 12
 FRAGMENT_QUERIES = 11
 
@@ -711,10 +712,12 @@ SIZES = [10, 500]
 
 
 def count_queries(client, url: str, **kwargs) -> int:
-    """Counted cold, with no facet cached (as the first request after an edit or an
-    import): the most a request takes. Warm, an unfiltered one takes five fewer
-    (explorer.filters caches its facets; see tests/test_query_counts.py)."""
+    """Counted cold, with no facet or card cached (as the first request after an edit
+    or an import): the most a request takes. Warm, an unfiltered one takes five
+    fewer (explorer.filters caches its facets; see tests/test_query_counts.py),
+    and cached cards four fewer (tests/test_cards.py)."""
     caches["facets"].clear()
+    caches["cards"].clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, **kwargs)
     assert response.status_code == 200

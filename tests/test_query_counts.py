@@ -135,10 +135,11 @@ def build(count: int, n_recaps: int = 1) -> None:
 
 
 def queries(client, url: str, headers: dict, cold: bool = True) -> int:
-    """The queries of one request; ``cold``: with no facet values cached yet, the
-    most a request takes (the first after an edit or an import)."""
+    """The queries of one request; ``cold``: with no facet values or cards cached
+    yet, the most a request takes (the first after an edit or an import)."""
     if cold:
         caches["facets"].clear()
+        caches["cards"].clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, headers=headers)
     assert response.status_code == 200, url
@@ -157,22 +158,31 @@ def test_the_explorer_takes_a_fixed_number_of_queries(client, recaps, size, sett
 
 
 # Without a filter, the five facet queries are cached under the data version
-# (explorer.filters): a warm request asks only the data version and the cards.
+# (explorer.filters): a warm request asks only the data version and the entries.
+# Cards in the card cache (explorer.cards) need none of the four queries of their
+# credits, topics, dishes and photos; the full page then asks for the photos
+# alone, for its link preview. JSON has no cards: it always asks for all four.
 UNFILTERED_FACETS = 5
+CARD_PARTS = 4
+PREVIEW_PHOTOS = 1
 WARM_URLS = [
-    ("/", {}, PAGE_QUERIES - UNFILTERED_FACETS),
-    ("/", HX, FRAGMENT_QUERIES - UNFILTERED_FACETS),
+    ("/", {}, PAGE_QUERIES - UNFILTERED_FACETS - CARD_PARTS + PREVIEW_PHOTOS),
+    ("/", HX, FRAGMENT_QUERIES - UNFILTERED_FACETS - CARD_PARTS),
     ("/?format=json", {}, FRAGMENT_QUERIES - UNFILTERED_FACETS),
-    ("/?page=2", HX, FRAGMENT_QUERIES - UNFILTERED_FACETS),
-    # With filters, the facet values are cached but the counts are not: as cold.
-    ("/?day=day-1&topic=topic-2", HX, FRAGMENT_QUERIES),
-    ("/?q=entry+dish", HX, FRAGMENT_QUERIES),
-    ("/?year=2024&day=conf-0.day-2&day=day-0", {}, PAGE_QUERIES + YEAR),
+    ("/?page=2", HX, FRAGMENT_QUERIES - UNFILTERED_FACETS - CARD_PARTS),
+    # With filters, the facet values are cached but the counts are not.
+    ("/?day=day-1&topic=topic-2", HX, FRAGMENT_QUERIES - CARD_PARTS),
+    ("/?q=entry+dish", HX, FRAGMENT_QUERIES - CARD_PARTS),
+    (
+        "/?year=2024&day=conf-0.day-2&day=day-0",
+        {},
+        PAGE_QUERIES + YEAR - CARD_PARTS + PREVIEW_PHOTOS,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("recaps", "size"), [(1, 10), (3, 500)])
-def test_with_the_facets_cached_an_unfiltered_answer_skips_their_queries(
+def test_with_the_facets_and_cards_cached_an_answer_skips_their_queries(
     client, recaps, size, settings
 ):
     settings.EXPLORER_CACHE_SECONDS = 0
