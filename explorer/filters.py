@@ -27,7 +27,7 @@ import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache as cache_for_process
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any
 
 import django_filters
@@ -36,7 +36,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from .models import Credit, Day, Entry, EntryKind, Person, Recap, Topic
@@ -327,7 +328,6 @@ class EntryFilterSet(django_filters.FilterSet):
         """``data_version`` (``explorer.versions.data_version``) lets the facets use the cache."""
         super().__init__(*args, **kwargs)
         self.data_version = data_version if settings.EXPLORER_FACET_CACHE else None
-        self._where_memo: dict[tuple[str, ...], tuple[str, list] | object | None] = {}
 
     # -- filtering ---------------------------------------------------------
 
@@ -336,13 +336,6 @@ class EntryFilterSet(django_filters.FilterSet):
             return qs
         # The database's full-text index (FTS5 on SQLite, tsvector on PostgreSQL).
         return filter_entries(qs, value)
-
-    def filter_queryset_except(self, queryset: QuerySet, excluded: str) -> QuerySet:
-        """``queryset`` with every active filter applied except ``excluded``."""
-        for name, value in self.form.cleaned_data.items():
-            if name != excluded:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
 
     def selected(self, name: str) -> list[str]:
         """The values asked for in filter ``name`` (after validation)."""
@@ -614,21 +607,45 @@ class EntryFilterSet(django_filters.FilterSet):
         # the matching rows.
         return f"{grouped} WHERE {table}.{qn('entry_id')} IN ({entries}) GROUP BY 1", params
 
-    def _entries_where(self, excluded: str) -> tuple[str, list] | object | None:
+    def _entries_where(self, excluded: str | None) -> tuple[str, list] | object | None:
         """The SQL condition on the entries table of every active filter but ``excluded``.
 
-        None when nothing is filtered, ``NO_ENTRIES`` when nothing can match. The
-        ORM builds it once per set of filters applied: the facets of filters not
-        in use all apply the same ones (a search alone builds one for every facet).
+        None when nothing is filtered, ``NO_ENTRIES`` when nothing can match. Each
+        filter's own condition is compiled by the ORM once per value in a process
+        (``_filter_condition``), and the conditions of the filters applied are
+        AND-ed: a new combination of values seen before costs no ORM work.
         """
-        data = self.form.cleaned_data
-        applied = tuple(name for name, value in data.items() if value and name != excluded)
-        if not applied:
+        conditions = []
+        for name, value in self.form.cleaned_data.items():
+            if name == excluded or not value:
+                continue
+            value = value if isinstance(value, str) else tuple(value)
+            condition = _filter_condition(self.queryset.db, name, value)
+            if condition is NO_ENTRIES:
+                return NO_ENTRIES
+            if condition is not None:
+                conditions.append(condition)
+        if not conditions:
             return None
-        if applied not in self._where_memo:
-            entries = self.filter_queryset_except(Entry.objects.order_by(), excluded)
-            self._where_memo[applied] = _where_of(entries)
-        return self._where_memo[applied]
+        if len(conditions) == 1:
+            sql, params = conditions[0]
+            return sql, list(params)
+        sql = " AND ".join(f"({condition})" for condition, _ in conditions)
+        return sql, [param for _, params in conditions for param in params]
+
+    def matching(self) -> QuerySet[Entry]:
+        """The filterset's queryset narrowed to the entries every active filter lets through.
+
+        The same entries as ``qs`` (django-filter applying each filter in turn), from
+        the conditions the facets use: no filter is built again with the ORM.
+        """
+        where = self._entries_where(None)
+        if where is NO_ENTRIES:
+            return self.queryset.none()
+        if where is None:
+            return self.queryset.all()
+        sql, params = where
+        return self.queryset.filter(RawSQL(sql, params, output_field=BooleanField()))
 
     def _run(self, sql: str, params: Iterable) -> list[tuple]:
         with connections[self.queryset.db].cursor() as cursor:
@@ -726,6 +743,30 @@ def _where_of(entries: QuerySet[Entry]) -> tuple[str, list] | object | None:
         return sql[len(prefix) :], list(params)
     qn = connections[entries.db].ops.quote_name
     return f"{qn(Entry._meta.db_table)}.{qn('id')} IN ({sql})", list(params)
+
+
+# How many filter values' conditions a process keeps (each a short SQL string).
+FILTER_CONDITIONS_KEPT = 4096
+
+
+@lru_cache(maxsize=FILTER_CONDITIONS_KEPT)
+def _filter_condition(
+    alias: str, name: str, value: str | tuple[str, ...]
+) -> tuple[str, list] | object | None:
+    """Filter ``name``'s condition for ``value`` alone, as SQL on the entries table.
+
+    The SQL depends on the schema and the value only, never on the data (slugs
+    are looked up in subqueries, search words go to the full-text index as
+    parameters), so it is kept for the life of the process.
+    """
+    entries = Entry.objects.using(alias).order_by()
+    if name == "q":
+        entries = filter_entries(entries, value) if value.strip() else entries
+    else:
+        entries = EntryFilterSet.base_filters[name].filter(entries, list(value))
+    where = _where_of(entries)
+    # Shared by every request: its parameters cannot be changed in place.
+    return (where[0], tuple(where[1])) if isinstance(where, tuple) else where
 
 
 @cache_for_process

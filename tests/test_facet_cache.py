@@ -159,3 +159,35 @@ def test_the_facet_cache_can_be_turned_off(client, conference, settings):
         client.get("/?format=json")
 
     assert counted == len(on) + 5  # the five facet queries
+
+
+# Filter combinations, each value's condition compiled on its own and AND-ed with
+# the others' (explorer.filters._filter_condition): the same entries as
+# django-filter applying the filters in turn (``qs``).
+COMBINATIONS = [
+    "",
+    "day=day-1",
+    "day=day-1&day=day-2&kind=talk&kind=food",
+    "topic=testing&speaker=carlton-gibson",
+    "topic=testing&topic=databases&day=djangocon-us-2024.day-2",
+    "recap=djangocon-us-2024&year=2024&kind=keynote",
+    "year=1999",
+    "year=nope",
+    "q=tests&kind=talk",
+    "q=%25%25",
+    "q=+++&day=day-2",
+    "speaker=nobody&topic=testing",
+]
+
+
+@pytest.mark.parametrize("query", COMBINATIONS)
+def test_the_combined_conditions_match_what_the_filters_match(conference, query):
+    from django.http import QueryDict
+
+    from explorer.filters import EntryFilterSet
+    from explorer.models import Entry
+
+    for _ in range(2):  # compiled, then from the process's conditions
+        filterset = EntryFilterSet(QueryDict(query), queryset=Entry.objects.all())
+        assert filterset.is_valid()
+        assert set(filterset.matching()) == set(filterset.qs), query
