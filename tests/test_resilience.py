@@ -81,7 +81,7 @@ def test_503_page_needs_no_request_nor_database(django_assert_num_queries):
 
 
 def test_htmx_fragment_is_a_503_too(client, conference, database_down):
-    # htmx swaps no 5xx answer: static/js/htmx-errors.js shows its message instead.
+    # htmx swaps no 5xx answer: static/js/app.js shows its message instead.
     response = client.get("/?topic=testing", headers=HTMX)
 
     assert_unavailable_page(response)
