@@ -85,7 +85,7 @@ def load_cards(request: HttpRequest | None, entries: Sequence[Entry]) -> None:
         keys = {card_key(request, entry, can_edit): entry for entry in missing}
         found = caches["cards"].get_many(list(keys))
         for key, html in found.items():
-            keys[key].cached_card = html
+            keys[key]._cached_card = html
         missing = [entry for key, entry in keys.items() if key not in found]
     prefetch_related_objects(missing, *CARD_PARTS)
 
@@ -97,7 +97,7 @@ def render_card(context: Context, entry: Entry) -> SafeString:
         return _render(context, entry, context.get("return_url"))
     can_edit = _can_edit(request)
     return_url = context.get("return_url") or request.get_full_path()
-    html = getattr(entry, "cached_card", None)
+    html = getattr(entry, "_cached_card", None)
     if html is None:
         cache = caches["cards"]
         key = card_key(request, entry, can_edit)

@@ -332,10 +332,7 @@ class EntryFilterSet(django_filters.FilterSet):
     # -- filtering ---------------------------------------------------------
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        if not value.strip():
-            return qs
-        # The database's full-text index (FTS5 on SQLite, tsvector on PostgreSQL).
-        return filter_entries(qs, value)
+        return _searched(qs, value)
 
     def selected(self, name: str) -> list[str]:
         """The values asked for in filter ``name`` (after validation)."""
@@ -745,6 +742,14 @@ def _where_of(entries: QuerySet[Entry]) -> tuple[str, list] | object | None:
     return f"{qn(Entry._meta.db_table)}.{qn('id')} IN ({sql})", list(params)
 
 
+def _searched(qs: QuerySet[Entry], text: str) -> QuerySet[Entry]:
+    """``qs`` narrowed to ``text``'s search words, unless there are none but blanks."""
+    if not text.strip():
+        return qs
+    # The database's full-text index (FTS5 on SQLite, tsvector on PostgreSQL).
+    return filter_entries(qs, text)
+
+
 # How many filter values' conditions a process keeps (each a short SQL string).
 FILTER_CONDITIONS_KEPT = 4096
 
@@ -760,8 +765,8 @@ def _filter_condition(
     parameters), so it is kept for the life of the process.
     """
     entries = Entry.objects.using(alias).order_by()
-    if name == "q":
-        entries = filter_entries(entries, value) if value.strip() else entries
+    if name == "q":  # a filter by method: it needs a filterset, this has none
+        entries = _searched(entries, value)
     else:
         entries = EntryFilterSet.base_filters[name].filter(entries, list(value))
     where = _where_of(entries)

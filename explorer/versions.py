@@ -5,8 +5,8 @@ The ETag (``explorer.views.explore_etag``), the answer cache, the card cache
 sources (``explorer.csp``) are all keyed by it, so none of them can be stale and
 nothing needs invalidating. It counts writes that go through the ORM's
 ``save()``/``delete()`` (each writes a history row) and bulk loads (new ids).
-A ``QuerySet.update()`` writes no history: it passes unseen, as it does by the
-entries' history and their search documents.
+A ``QuerySet.update()`` writes no history, so it goes unseen here, as it does in
+the entries' history and their search documents.
 """
 
 from __future__ import annotations
