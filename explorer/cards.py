@@ -31,7 +31,7 @@ from django.template import Context
 from django.template.defaultfilters import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Credit, Dish, Entry
+from .models import Credit, Dish, Entry, Photo
 from .versions import request_data_version
 
 CARD_TEMPLATE = "partials/cards.html#card"
@@ -47,12 +47,15 @@ TEMPLATE_HASH = hashlib.sha256(
 
 
 # What a card shows beyond its entry's row and the day, recap and place beside it
-# (``select_related``), for ``prefetch_related``.
+# (``select_related``), for ``prefetch_related``. Each entry's rows in their order:
+# the models' default ordering ("entry", "order") would join every row to its
+# entry and recap, to sort them by the entries' order first.
+CARD_PHOTOS = Prefetch("photos", queryset=Photo.objects.order_by("order", "pk"))
 CARD_PARTS = (
-    Prefetch("credits", queryset=Credit.objects.select_related("person")),
+    Prefetch("credits", queryset=Credit.objects.select_related("person").order_by("order", "pk")),
     "topics",
-    Prefetch("dishes", queryset=Dish.objects.select_related("place")),
-    "photos",
+    Prefetch("dishes", queryset=Dish.objects.select_related("place").order_by("order", "pk")),
+    CARD_PHOTOS,
 )
 
 

@@ -30,7 +30,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_headers
 
-from .cards import CARD_PARTS, load_cards
+from .cards import CARD_PARTS, CARD_PHOTOS, load_cards
 from .filters import SEARCH_MAX_LENGTH, EntryFilterSet, Facet, speaker_search
 from .models import Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
 from .versions import request_data_version
@@ -299,7 +299,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     fragment = bool(htmx) and not htmx.history_restore_request
     if not fragment:
         # The page's link preview shows its first photo (``page_meta``).
-        prefetch_related_objects(entries, "photos")
+        prefetch_related_objects(entries, CARD_PHOTOS)
     context = {
         "entries": entries,
         "count": total,
