@@ -684,7 +684,7 @@ def make_rows(entity: str, n: int, world: World) -> None:
     """``n`` more rows of ``entity``, each with the related rows its list shows."""
     for _ in range(n):
         i = next(SERIAL)
-        tag = f"{entity}-{i}"
+        tag = f"{entity}-row-{i}"  # no slug of the world fixture ("day-1")
         match entity:
             case "recap":
                 recap = Recap.objects.create(name=tag, slug=tag)
