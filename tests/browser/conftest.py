@@ -8,6 +8,7 @@ if needed.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import shutil
 import struct
@@ -60,15 +61,27 @@ def _async_unsafe_allowed() -> Iterator[None]:
         yield
 
 
+def _node_modules_installed() -> bool:
+    return (ALPINE_DIST / "cdn.min.js").exists() and AXE_SCRIPT.exists()
+
+
 @pytest.fixture(scope="package")
-def _node_modules() -> None:
-    """Alpine.js and axe-core, from package-lock.json."""
-    if (ALPINE_DIST / "cdn.min.js").exists() and AXE_SCRIPT.exists():
+def _node_modules(tmp_path_factory) -> None:
+    """Alpine.js and axe-core, from package-lock.json.
+
+    Under pytest-xdist every worker gets here: one runs ``npm ci`` (which empties
+    node_modules first) while the others wait on a lock in the run's shared temporary
+    folder, then find it installed.
+    """
+    if _node_modules_installed():
         return
     npm = shutil.which("npm")
     if npm is None:
         pytest.fail("node_modules is missing and npm is not installed: run `npm ci` first")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=BASE_DIR, check=True)
+    with open(tmp_path_factory.getbasetemp().parent / "npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _node_modules_installed():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=BASE_DIR, check=True)
 
 
 @pytest.fixture(scope="package")
