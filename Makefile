@@ -44,13 +44,21 @@ run: load
 	@echo "Recap Explorer: http://$(HOST):$(PORT)/"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The tests run in PYTEST_WORKERS processes (pytest-xdist): auto is one per CPU, a
+# number that many, 0 this one process (to see print output with -s, or for --pdb).
+# Each worker has its own test database; tests are handed out one at a time, except
+# that the heavy smoke runs (tests/test_*_smoke.py) all go to one worker, so that no
+# two of them run at once (loadgroup, as tests/conftest.py defines it).
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: install
 	@test -x /usr/bin/chromium || echo "*** WARNING: /usr/bin/chromium not found: the browser tests will be SKIPPED (apt-get install chromium). ***"
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # Everything but the browser tests.
 test-fast: install
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

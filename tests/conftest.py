@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from fnmatch import fnmatch
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.db import connection
+from xdist.scheduler import LoadGroupScheduling
 
 from explorer.loading import load_recap
 from explorer.models import Credit, Entry, EntryKind, Person, Place, PlaceKind, Topic
@@ -34,6 +36,34 @@ from tests.factories import (
     RecapFactory,
     TopicFactory,
 )
+
+#: The heavy smoke runs of ``scripts/`` (tests/script_runs.py).
+SMOKE_RUNS = "tests/test_*_smoke.py"
+
+
+class SmokeRunsOnOneWorker(LoadGroupScheduling):
+    """pytest-xdist's ``loadgroup``, with the smoke runs as one group.
+
+    Other tests go out one at a time to whichever worker is free. The smoke runs
+    start servers and load of their own, so they go to one worker, one after the
+    other: two at once would starve each other of CPU on a small machine. Being the
+    group with the most tests, they go out first, so the longest tests do not end the
+    run. (Marks would do this, ``xdist_group``, but pytest-xdist 3.8 ignores them
+    under pytest 9.2.)
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        if fnmatch(nodeid.partition("::")[0], SMOKE_RUNS):
+            return "smoke"
+        return super()._split_scope(nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` asks for ``--dist loadgroup``; other modes are xdist's own."""
+    if config.getvalue("dist") == "loadgroup":
+        return SmokeRunsOnOneWorker(config, log)
+    return None
 
 
 def make_curator(django_user_model, username: str = "curator", password: str | None = None):

@@ -3,7 +3,8 @@
 The smoke runs are heavy, so each runs once per CI run: the load and fault tests'
 in the suite on PostgreSQL (``DATABASE_URL=postgres://...``), skipped on SQLite;
 the benchmark's (which builds SQLite files of its own for it and Datasette) in the
-suite on SQLite, skipped on PostgreSQL.
+suite on SQLite, skipped on PostgreSQL. Under pytest-xdist (``make test``) they
+go to one worker, one after the other (``SmokeRunsOnOneWorker`` in tests/conftest.py).
 """
 
 from __future__ import annotations
