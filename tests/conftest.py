@@ -49,7 +49,7 @@ class SmokeRunsOnOneWorker(LoadGroupScheduling):
     other: two at once would starve each other of CPU on a small machine. Being the
     group with the most tests, they go out first, so the longest tests do not end the
     run. (Marks would do this, ``xdist_group``, but pytest-xdist 3.8 ignores them
-    under pytest 9.2.)
+    under pytest 9.2: pytest-xdist issue 1386.)
     """
 
     def _split_scope(self, nodeid: str) -> str:
