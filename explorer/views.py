@@ -271,7 +271,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     facets = [filterset.facet("recap")] if load_more else filterset.facets(speaker_q)
     total = filterset.total(facets)
     page = Page(request, total)
-    entries = list(filterset.matching()[page.offset : page.offset + PAGE_SIZE])
+    entries = list(filterset.qs[page.offset : page.offset + PAGE_SIZE])
     if fmt == "json":
         prefetch_related_objects(entries, *CARD_PARTS)
     else:
