@@ -328,6 +328,10 @@ class EntryFilterSet(django_filters.FilterSet):
         """``data_version`` (``explorer.versions.data_version``) lets the facets use the cache."""
         super().__init__(*args, **kwargs)
         self.data_version = data_version if settings.EXPLORER_FACET_CACHE else None
+        # Facet values found in the cache, and counts from a shared scan
+        # (``_count_together``), for this request.
+        self._kept_values: dict[str, Any] = {}
+        self._counted_together: dict[str, dict] = {}
 
     # -- filtering ---------------------------------------------------------
 
@@ -386,6 +390,7 @@ class EntryFilterSet(django_filters.FilterSet):
             cached = caches["facets"].get(key)
             if cached is not None:
                 return cached
+        self._count_together()
         facets = [self.facet(name, speaker_search) for name in self.FACETS]
         if key:
             caches["facets"].set(key, facets)
@@ -403,7 +408,7 @@ class EntryFilterSet(django_filters.FilterSet):
         elif name == "year":
             # The conferences' counts under every filter but the year, added up by year.
             recaps, counts = self._values(
-                "recap", _RECAP_SQL, self._counts(name, Entry, "recap_id")
+                "recap", _RECAP_SQL, self._counts(name, Entry, "recap_id"), counted=name
             )
             years: dict[int, int] = {}
             for recap_id, _, _, year in recaps:
@@ -419,7 +424,11 @@ class EntryFilterSet(django_filters.FilterSet):
             rows = self._speaker_rows(selected, speaker_search)
         else:
             kinds, counts = self._values(
-                "kind", _KIND_SQL, self._counts(name, Entry, "kind"), before=EntryKind.values
+                "kind",
+                _KIND_SQL,
+                self._counts(name, Entry, "kind"),
+                before=EntryKind.values,
+                counted=name,
             )
             labels = dict(EntryKind.choices)
             rows = [(kind, labels[kind], counts.get(kind, 0)) for (kind,) in kinds]
@@ -439,6 +448,7 @@ class EntryFilterSet(django_filters.FilterSet):
         template: str,
         counts: tuple[str, list],
         before: Iterable = (),
+        counted: str = "",
     ) -> tuple[Any, dict]:
         """The values of facet ``name`` (as ``_FACET_VALUES`` shapes them) and their counts.
 
@@ -448,17 +458,87 @@ class EntryFilterSet(django_filters.FilterSet):
         ``counts`` alone. Without them, ``template`` joins the values to the
         counts (one query either way), and the values are kept for next time.
         The data version changes with every edit and import, so a kept value is
-        never stale.
+        never stale. The counts of filter ``counted``'s facet may have come from
+        a scan shared with other facets (``_count_together``).
         """
         key = _cache_key(f"facet-values:{name}", self.data_version) if self.data_version else None
-        values = caches["facets"].get(key) if key else None
+        values = self._kept_values.get(key)
+        if values is None and key:
+            values = caches["facets"].get(key)
         if values is not None:
-            return values, dict(self._run(*counts))
+            together = self._counted_together.get(counted)
+            return values, together if together is not None else dict(self._run(*counts))
         rows = self._fetch(template, counts, before=before)
         values = _FACET_VALUES[name]([row[:-1] for row in rows])
         if key:
             caches["facets"].set(key, values)
         return values, {row[0]: row[-1] for row in rows}
+
+    def _count_together(self) -> None:
+        """Count the facets of the entries' own columns that share a condition in one query.
+
+        The conference, day and kind facets each count the entries passing every
+        other filter: with none of those three filters active (a search, a topic)
+        the condition is the same for all, and with one of them the other two
+        share theirs. Each such group reads the matching entries once (a
+        materialized ``WITH``) and groups them by each column in turn: at 100,000
+        entries a search matching a tenth of them then runs its full-text match
+        and reads those rows once instead of three times. Only for facets whose
+        values are in the cache: the others join their values to their counts.
+        """
+        if not self.data_version:
+            return
+        names = ["recap", "day", "kind"] + (["year"] if self.selected("year") else [])
+        keys = {
+            name: _cache_key(f"facet-values:{_ENTRY_COLUMNS[name][0]}", self.data_version)
+            for name in names
+        }
+        self._kept_values = caches["facets"].get_many(set(keys.values()))
+        groups: dict[Any, list[str]] = {}
+        for name in names:
+            where = self._entries_where(name)
+            if keys[name] in self._kept_values and where is not NO_ENTRIES:
+                hashable = where if where is None else (where[0], tuple(where[1]))
+                groups.setdefault(hashable, []).append(name)
+        for where, group in groups.items():
+            if len(group) > 1:
+                for name, number, text, n in self._run(*self._counts_of_columns(where, group)):
+                    value = text if name == "kind" else number
+                    self._counted_together.setdefault(name, {})[value] = n
+                for name in group:
+                    self._counted_together.setdefault(name, {})
+
+    def _counts_of_columns(
+        self, where: tuple[str, tuple] | None, names: list[str]
+    ) -> tuple[str, list]:
+        """SQL for ``filter name, id, text, n``: the entries matching ``where`` read
+        once, grouped by each named facet's column (an id, or the kind's text)."""
+        connection = connections[self.queryset.db]
+        qn = connection.ops.quote_name
+        columns = {_ENTRY_COLUMNS[name][1] for name in names}
+        select = ", ".join(qn(column) for column in sorted(columns))
+        sql = f"SELECT {select} FROM {qn(Entry._meta.db_table)}"
+        params: list = []
+        if where is not None:
+            sql += f" WHERE {where[0]}"
+            params = list(where[1])
+        # Read once for every grouping (SQLite 3.35+ and PostgreSQL 12+ take the
+        # hint; without it an older SQLite would run the condition for each).
+        takes_hint = connection.vendor == "postgresql" or (
+            connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
+        )
+        materialized = "MATERIALIZED " if takes_hint else ""
+        # One column for the ids (conference, day) and one for the text (kind):
+        # the branches of a UNION must agree on each column's type.
+        parts = []
+        for name in names:
+            column = qn(_ENTRY_COLUMNS[name][1])
+            ids, text = (column, "NULL") if name != "kind" else ("NULL", column)
+            parts.append(
+                f"SELECT '{name}', {ids}, {text}, COUNT(*) FROM matching GROUP BY {column}"
+            )
+        union = " UNION ALL ".join(parts)
+        return f"WITH matching AS {materialized}({sql}) {union}", params
 
     def _recap_facet(self, selected: set[str]) -> Facet:
         """The conferences, newest first, with their counts (one query).
@@ -467,7 +547,9 @@ class EntryFilterSet(django_filters.FilterSet):
         facet lists only ``RECAP_FACET_LIMIT`` of them: those with matching entries
         first, and the selected ones.
         """
-        recaps, counts = self._values("recap", _RECAP_SQL, self._counts("recap", Entry, "recap_id"))
+        recaps, counts = self._values(
+            "recap", _RECAP_SQL, self._counts("recap", Entry, "recap_id"), counted="recap"
+        )
         self._recap_rows = [
             (slug, name, int(counts.get(recap_id, 0)), year)
             for recap_id, slug, name, year in recaps
@@ -515,7 +597,7 @@ class EntryFilterSet(django_filters.FilterSet):
         Every day with entries (a few per conference) comes from ``_values``.
         """
         (recaps, recap_of_day), counts = self._values(
-            "day", _DAY_SQL, self._counts("day", Entry, "day_id")
+            "day", _DAY_SQL, self._counts("day", Entry, "day_id"), counted="day"
         )
         in_view = self._recap_in_view(selected)
         # The conferences in view (by position), those with matching entries first,
@@ -714,6 +796,16 @@ def _days_by_recap(rows: list[tuple]) -> tuple[list[tuple], dict[int, int]]:
         recaps[-1][3].append((pk, slug, label))
         recap_of_day[pk] = len(recaps) - 1
     return recaps, recap_of_day
+
+
+# The facets counted from a column of the entries themselves: the facet values
+# they read (``_values``) and the column. The year facet counts conferences.
+_ENTRY_COLUMNS = {
+    "recap": ("recap", "recap_id"),
+    "year": ("recap", "recap_id"),
+    "day": ("day", "day_id"),
+    "kind": ("kind", "kind"),
+}
 
 
 def _cache_key(kind: str, version: str) -> str:
