@@ -32,7 +32,7 @@ from django.template.defaultfilters import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Credit, Dish, Entry, Photo
-from .versions import request_data_version
+from .versions import request_data_version, version_key
 
 CARD_TEMPLATE = "partials/cards.html#card"
 # Stands for the Edit link's ``next`` in a cached card. The closing quote makes it
@@ -61,11 +61,9 @@ CARD_PARTS = (
 
 def card_key(request: HttpRequest, entry: Entry, can_edit: bool) -> str:
     """The cache key of ``entry``'s card: changes whenever anything the card shows may have."""
-    if not hasattr(request, "_card_data_key"):
-        version = request_data_version(request).encode()
-        request._card_data_key = hashlib.blake2b(version, digest_size=12).hexdigest()
+    data_key = version_key(request_data_version(request))
     mode = "edit" if can_edit else "read"
-    return f"card:{TEMPLATE_HASH}:{request._card_data_key}:{entry.pk}:{entry.version}:{mode}"
+    return f"card:{TEMPLATE_HASH}:{data_key}:{entry.pk}:{entry.version}:{mode}"
 
 
 def _caching(request: HttpRequest | None) -> bool:

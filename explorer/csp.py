@@ -16,7 +16,6 @@ curators' screens, the admin, log-in) keep the site's own policy and pay nothing
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from functools import wraps
 
@@ -27,7 +26,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 from .models import Photo, Recap
 from .photos import origin
-from .versions import request_data_version
+from .versions import request_data_version, version_key
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ CACHE_SECONDS = 24 * 3600
 
 def image_origins(version: str) -> list[str]:
     """The origins of every recap's image base and absolute photo address, sorted."""
-    key = "image-origins:" + hashlib.sha256(version.encode()).hexdigest()[:32]
+    key = f"image-origins:{version_key(version)}"
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -21,7 +21,6 @@ facet's query is then its counts alone, and an unfiltered answer has none.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 import operator
 from collections.abc import Callable, Iterable
@@ -43,6 +42,7 @@ from django.http import QueryDict
 from .models import Credit, Day, Entry, EntryKind, Person, Recap, Topic
 from .search import filter_entries, search_words
 from .text import fold
+from .versions import version_key
 
 SEARCH_MAX_LENGTH = 200
 # The speaker facet lists this many people (those with most entries) and the selected ones.
@@ -809,7 +809,7 @@ _ENTRY_COLUMNS = {
 
 
 def _cache_key(kind: str, version: str) -> str:
-    return f"{kind}:{hashlib.sha256(version.encode()).hexdigest()[:32]}"
+    return f"{kind}:{version_key(version)}"
 
 
 def _where_of(entries: QuerySet[Entry]) -> tuple[str, list] | object | None:

@@ -11,6 +11,9 @@ the entries' history and their search documents.
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+
 from django.db import connection
 from django.http import HttpRequest
 
@@ -48,6 +51,12 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         return repr(cursor.fetchone())
+
+
+@lru_cache(maxsize=16)
+def version_key(version: str) -> str:
+    """A short digest of a data version, for the caches' keys (the same for all of them)."""
+    return hashlib.blake2b(version.encode(), digest_size=16).hexdigest()
 
 
 def request_data_version(request: HttpRequest) -> str:
