@@ -333,6 +333,18 @@ class EntryFilterSet(django_filters.FilterSet):
         self._kept_values: dict[str, Any] = {}
         self._counted_together: dict[str, dict] = {}
 
+    def get_form_class(self) -> type[forms.Form]:
+        """The form of the filters' fields, made once per filterset class.
+
+        django-filter makes a new form class from the filters on every request;
+        these fields depend on nothing but their declarations, and each form
+        still copies its class's fields (Django's forms do), so one class serves all.
+        """
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     # -- filtering ---------------------------------------------------------
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
