@@ -373,15 +373,22 @@ def entry_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
     return TemplateResponse(request, "explorer/entry_page.html", context)
 
 
-def detail_entries(queryset: QuerySet[Entry]) -> dict:
+def detail_cards(request: HttpRequest, entries: list[Entry]) -> None:
+    """A detail page's cards from the card cache, and every card's photos for its preview."""
+    load_cards(request, entries)
+    prefetch_related_objects(entries, CARD_PHOTOS)
+
+
+def detail_entries(request: HttpRequest, queryset: QuerySet[Entry]) -> dict:
     """A detail page's cards: the first ``DETAIL_LIMIT``, and how many there are in all.
 
     A prolific speaker or a broad topic of a large archive has thousands of
     entries; the page shows the first ones and links to the explorer for the rest.
     The count costs a query only when there are more than the page shows.
     """
-    entries = list(card_entries(queryset)[: DETAIL_LIMIT + 1])
+    entries = list(card_rows(queryset)[: DETAIL_LIMIT + 1])
     total = len(entries) if len(entries) <= DETAIL_LIMIT else queryset.count()
+    detail_cards(request, entries[:DETAIL_LIMIT])
     return {"entries": entries[:DETAIL_LIMIT], "total": total}
 
 
@@ -401,7 +408,9 @@ class RecapGroup:
         return reverse("recap", kwargs={"slug": self.slug})
 
 
-def entries_by_recap(queryset: QuerySet[Entry], params: dict[str, list[str]]) -> dict:
+def entries_by_recap(
+    request: HttpRequest, queryset: QuerySet[Entry], params: dict[str, list[str]]
+) -> dict:
     """A detail page's cards grouped by conference, newest first, with counts (two queries).
 
     Every conference of the entries gets its count (one grouped query) and a link
@@ -424,7 +433,9 @@ def entries_by_recap(queryset: QuerySet[Entry], params: dict[str, list[str]]) ->
         )
         for row in counts
     }
-    for entry in card_entries(queryset)[:DETAIL_LIMIT]:
+    entries = list(card_rows(queryset)[:DETAIL_LIMIT])
+    detail_cards(request, entries)
+    for entry in entries:
         groups[entry.recap_id].entries.append(entry)
     ordered = sorted(groups.values(), key=lambda g: (g.name, g.slug))
     ordered.sort(key=lambda g: g.start_date or dt.date.min, reverse=True)
@@ -441,7 +452,9 @@ def speaker_page(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
     context = {
         "person": person,
-        **entries_by_recap(Entry.objects.filter(credits__person=person), {"speaker": [slug]}),
+        **entries_by_recap(
+            request, Entry.objects.filter(credits__person=person), {"speaker": [slug]}
+        ),
     }
     return TemplateResponse(request, "explorer/speaker_page.html", context)
 
@@ -450,7 +463,7 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     context = {
         "topic": topic,
-        **entries_by_recap(Entry.objects.filter(topics=topic), {"topic": [slug]}),
+        **entries_by_recap(request, Entry.objects.filter(topics=topic), {"topic": [slug]}),
     }
     return TemplateResponse(request, "explorer/topic_page.html", context)
 
@@ -459,7 +472,7 @@ def day_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
     day = get_object_or_404(Day.objects.select_related("recap"), recap__slug=recap, slug=slug)
     context = {
         "day": day,
-        **detail_entries(Entry.objects.filter(day=day)),
+        **detail_entries(request, Entry.objects.filter(day=day)),
         "explore_url": explore_url({"recap": [day.recap.slug], "day": [day.slug]}),
     }
     return TemplateResponse(request, "explorer/day_page.html", context)
@@ -470,7 +483,7 @@ def place_page(request: HttpRequest, slug: str) -> HttpResponse:
     dishes_here = Dish.objects.filter(place=place).values("entry_id")
     entries = Entry.objects.filter(Q(place=place) | Q(pk__in=dishes_here))
     # The explorer has no place filter: its search covers place names.
-    context = {"place": place, **entries_by_recap(entries, {"q": [place.name]})}
+    context = {"place": place, **entries_by_recap(request, entries, {"q": [place.name]})}
     return TemplateResponse(request, "explorer/place_page.html", context)
 
 

@@ -75,6 +75,25 @@ def test_a_page_of_cached_cards_loads_none_of_their_rows(client, conference):
     assert len(cached) == len(uncached) - 4
 
 
+@pytest.mark.parametrize("url", PAGES[2:])
+def test_a_detail_page_of_cached_cards_reads_only_their_photos(client, conference, url):
+    """A speaker, topic or place page reads its cards' rows only for cards not cached;
+    the photos it always reads, for its link preview."""
+    client.get(url)  # the CSP's photo origins, as a running server has them
+    caches["cards"].clear()
+    with CaptureQueriesContext(connection) as uncached:
+        client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+
+    def card_rows(queries) -> list[str]:
+        return [q["sql"] for q in queries if re.search(r'"entry_id" IN \(\d', q["sql"])]
+
+    assert len(card_rows(uncached.captured_queries)) == 4
+    assert [sql for sql in card_rows(cached.captured_queries) if "explorer_photo" not in sql] == []
+    assert len(cached) == len(uncached) - 3
+
+
 def test_cached_cards_are_the_cards_rendered_afresh(client, conference, settings):
     for url in PAGES:
         first = client.get(url).content.decode()
