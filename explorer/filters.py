@@ -429,7 +429,10 @@ class EntryFilterSet(django_filters.FilterSet):
             rows = [(str(year), str(year), n) for year, n in sorted(years.items(), reverse=True)]
         elif name == "topic":
             topics, counts = self._values(
-                "topic", _TOPIC_SQL, self._counts(name, Entry.topics.through, "topic_id")
+                "topic",
+                _TOPIC_SQL,
+                self._counts(name, Entry.topics.through, "topic_id"),
+                counted=name,
             )
             rows = [(slug, label, counts.get(topic_id, 0)) for topic_id, slug, label in topics]
         elif name == "speaker":
@@ -487,22 +490,24 @@ class EntryFilterSet(django_filters.FilterSet):
         return values, {row[0]: row[-1] for row in rows}
 
     def _count_together(self) -> None:
-        """Count the facets of the entries' own columns that share a condition in one query.
+        """Count the facets that share a condition in one query.
 
-        The conference, day and kind facets each count the entries passing every
-        other filter: with none of those three filters active (a search, a topic)
-        the condition is the same for all, and with one of them the other two
-        share theirs. Each such group reads the matching entries once (a
-        materialized ``WITH``) and groups them by each column in turn: at 100,000
-        entries a search matching a tenth of them then runs its full-text match
-        and reads those rows once instead of three times. Only for facets whose
-        values are in the cache: the others join their values to their counts.
+        The conference, day, kind and topic facets each count the entries passing
+        every other filter: with none of those filters active (a search) the
+        condition is the same for all, and with one of them the others share
+        theirs. Each such group reads the matching entries once (a materialized
+        ``WITH``) and groups them by each column in turn (the topics through
+        their link table): at 100,000 entries a search matching a tenth of them
+        then runs its full-text match and reads those rows once instead of four
+        times. Only for facets whose values are in the cache: the others join
+        their values to their counts. The speaker facet keeps its own query: it
+        lists the few people with most entries, not every count.
         """
         if not self.data_version:
             return
-        names = ["recap", "day", "kind"] + (["year"] if self.selected("year") else [])
+        names = ["recap", "day", "kind", "topic"] + (["year"] if self.selected("year") else [])
         keys = {
-            name: _cache_key(f"facet-values:{_ENTRY_COLUMNS[name][0]}", self.data_version)
+            name: _cache_key(f"facet-values:{_COUNTED_TOGETHER[name][0]}", self.data_version)
             for name in names
         }
         self._kept_values = caches["facets"].get_many(set(keys.values()))
@@ -527,7 +532,7 @@ class EntryFilterSet(django_filters.FilterSet):
         once, grouped by each named facet's column (an id, or the kind's text)."""
         connection = connections[self.queryset.db]
         qn = connection.ops.quote_name
-        columns = {_ENTRY_COLUMNS[name][1] for name in names}
+        columns = {_COUNTED_TOGETHER[name][1] or "id" for name in names}
         select = ", ".join(qn(column) for column in sorted(columns))
         sql = f"SELECT {select} FROM {qn(Entry._meta.db_table)}"
         params: list = []
@@ -540,11 +545,21 @@ class EntryFilterSet(django_filters.FilterSet):
             connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
         )
         materialized = "MATERIALIZED " if takes_hint else ""
-        # One column for the ids (conference, day) and one for the text (kind):
-        # the branches of a UNION must agree on each column's type.
+        # One column for the ids (conference, day, topic) and one for the text
+        # (kind): the branches of a UNION must agree on each column's type.
         parts = []
         for name in names:
-            column = qn(_ENTRY_COLUMNS[name][1])
+            if name == "topic":
+                # Inside the materialized WITH, PostgreSQL cannot merge the
+                # matching entries into the join (see ``_counts``): one hashed set.
+                links, topic = qn(Entry.topics.through._meta.db_table), qn("topic_id")
+                parts.append(
+                    f"SELECT 'topic', {links}.{topic}, NULL, COUNT(*) FROM {links} "
+                    f"WHERE {links}.{qn('entry_id')} IN (SELECT {qn('id')} FROM matching) "
+                    f"GROUP BY {links}.{topic}"
+                )
+                continue
+            column = qn(_COUNTED_TOGETHER[name][1])
             ids, text = (column, "NULL") if name != "kind" else ("NULL", column)
             parts.append(
                 f"SELECT '{name}', {ids}, {text}, COUNT(*) FROM matching GROUP BY {column}"
@@ -810,13 +825,15 @@ def _days_by_recap(rows: list[tuple]) -> tuple[list[tuple], dict[int, int]]:
     return recaps, recap_of_day
 
 
-# The facets counted from a column of the entries themselves: the facet values
-# they read (``_values``) and the column. The year facet counts conferences.
-_ENTRY_COLUMNS = {
+# The facets that may be counted together (``_count_together``): the facet values
+# they read (``_values``) and the entries' column they count, or None for the
+# topics (counted through their link table). The year facet counts conferences.
+_COUNTED_TOGETHER = {
     "recap": ("recap", "recap_id"),
     "year": ("recap", "recap_id"),
     "day": ("day", "day_id"),
     "kind": ("kind", "kind"),
+    "topic": ("topic", None),
 }
 
 
