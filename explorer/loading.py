@@ -130,14 +130,16 @@ PLANNER_TABLES = (
 )
 
 
-def refresh_planner_statistics(using: str = "default") -> None:
+def refresh_planner_statistics(using: str = "default", *, vacuum: bool = True) -> None:
     """``ANALYZE`` the explorer's tables after a bulk load or removal.
 
     Without statistics SQLite guesses, and at 100,000 entries it guesses wrong:
     the unfiltered explorer sorted every entry (50 ms) instead of walking the
     recap-order indexes (under 1 ms). PostgreSQL's autovacuum would get there
-    eventually; this gets there before the first visitor. PostgreSQL also
-    vacuums, which lets its index-only scans skip the table.
+    eventually; this gets there before the first visitor. With ``vacuum``
+    PostgreSQL also vacuums, which lets its index-only scans skip the table; it
+    reads the tables whole, so a web request (a curator waiting) leaves that to
+    autovacuum and only analyzes, which samples them.
 
     On PostgreSQL it does nothing inside a transaction (``VACUUM`` cannot run
     there): an ``ANALYZE`` in a transaction that is then rolled back (as every
@@ -150,7 +152,8 @@ def refresh_planner_statistics(using: str = "default") -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"VACUUM ANALYZE {', '.join(PLANNER_TABLES)}")
+            command = "VACUUM ANALYZE" if vacuum else "ANALYZE"
+            cursor.execute(f"{command} {', '.join(PLANNER_TABLES)}")
         else:
             for table in PLANNER_TABLES:
                 cursor.execute(f"ANALYZE {table}")

@@ -341,7 +341,8 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         pending = _open_pending(request, pk)
         reason = sentence(error) if isinstance(error, LoadError) else "the database refused it."
         return _refused(request, pending, error=f"Nothing was imported: {reason}")
-    refresh_planner_statistics()
+    # The curator waits for this answer: statistics, no vacuum (see there).
+    refresh_planner_statistics(vacuum=False)
     entries = {"created": 0, "updated": 0, "unchanged": 0}
     for outcome in entries:
         entries[outcome] = sum(

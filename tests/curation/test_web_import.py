@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -759,3 +760,18 @@ def test_two_clicks_at_once_import_once(curator, monkeypatch):
     assert sum("already imported" in answer for answer in answers) == 1
     assert Entry.objects.filter(recap__slug="riverside-django-2031").count() == 5
     assert Entry.history.filter(history_type="+").count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_web_import_refreshes_the_planners_statistics_without_a_vacuum(curator_client):
+    """Outside a test transaction, as a server runs it: the import's tables are
+    analyzed for the next visitor, but not vacuumed while the curator waits."""
+    pending = upload(curator_client)
+    form = import_form(curator_client, pending)
+    with CaptureQueriesContext(connection) as captured:
+        curator_client.post(commit_url(pending), form)
+
+    statements = [query["sql"].lstrip().upper() for query in captured.captured_queries]
+    assert any(sql.startswith("ANALYZE") for sql in statements)
+    assert not any(sql.startswith("VACUUM") for sql in statements)
+    assert Entry.objects.filter(recap__slug="riverside-django-2031").count() == 5
