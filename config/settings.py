@@ -224,13 +224,15 @@ if ALPINE_DIST_DIR.is_dir():
 # time by collectstatic (Brotli because the `brotli` package is installed); with
 # the manifest storage every {% static %} URL carries a content hash and is cached
 # "forever" (immutable), other static files for WHITENOISE_MAX_AGE.
-# The manifest needs `collectstatic` first: on by default when debug is off,
-# DJANGO_STATIC_MANIFEST=0 turns it off (the tests do).
+# The manifest storage (config/storage.py) also minifies our own CSS and JavaScript
+# (static/) as it collects them. It needs `collectstatic` first: on by default when
+# debug is off, DJANGO_STATIC_MANIFEST=0 turns it off (the tests do), and the files
+# are then served as written.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "config.storage.MinifiedManifestStaticFilesStorage"
         if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -2,26 +2,22 @@
 and JavaScript of the bundled recap's explorer page stays within its budget.
 
 The page is served as in production: gzipped by GZipMiddleware, and its static
-files compressed ahead of time (gzip and Brotli) and served by WhiteNoise from a
-static root of their own (a live server without Django's static handler).
+files collected by the production storage (ours minified, all hashed, compressed
+ahead of time with gzip and Brotli) and served by WhiteNoise from a static root of
+their own (a live server without Django's static handler).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.staticfiles import finders
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread
-from whitenoise.compress import Compressor
-
-from tests.browser.conftest import ALPINE_DIST
 
 pytestmark = pytest.mark.browser
 
@@ -51,19 +47,9 @@ class _ProductionServerThread(LiveServerThread):
 
 
 @pytest.fixture
-def production_server(transactional_db, settings, tmp_path):
+def production_server(transactional_db, _static_alpine, settings, collected_static):
     """The bundled recap behind a live server whose static files are WhiteNoise's."""
     call_command("import_recap", str(BUNDLED), verbosity=0)
-    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, ("vendor/alpinejs", ALPINE_DIST)]
-    settings.STATIC_ROOT = tmp_path
-    compressor = Compressor(quiet=True)
-    for name in ["css/site.css", "js/app.js", "django_htmx/htmx-2.min.js",
-                 "vendor/alpinejs/cdn.min.js"]:  # fmt: skip
-        target = tmp_path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(finders.find(name), target)
-        compressor.compress(str(target))
-
     shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
     for connection in shared.values():
         connection.inc_thread_sharing()
