@@ -70,6 +70,12 @@ def test_a_curator_edits_a_card_in_place(page, curator):
 
     editor = open_editor(page, "Postgres tricks")
 
+    # Styled by editing.css: the card takes the row, its fields are the form's width.
+    assert editor.evaluate("e => getComputedStyle(e).gridColumnStart") == "1"
+    assert editor.locator(".card-form").evaluate("e => getComputedStyle(e).display") == "grid"
+    title = editor.get_by_label("Title")
+    assert title.evaluate("e => Math.abs(e.offsetWidth - e.closest('form').clientWidth) <= 1")
+    assert title.evaluate("e => getComputedStyle(e).minHeight") == "40px"
     # The focus moves to the first field.
     expect(editor.get_by_label("Title")).to_be_focused()
     editor.get_by_label("Title").fill("Postgres tricks, revised")
@@ -212,10 +218,14 @@ def test_the_edit_page_works_without_javascript(page_factory, curator):
 
 
 def test_anonymous_visitors_see_no_edit_controls(page):
+    stylesheets = []
+    page.page.on("request", lambda r: r.resource_type == "stylesheet" and stylesheets.append(r.url))
     page.goto("/")
     expect(page.page.locator(".card")).to_have_count(9)
     expect(page.page.get_by_role("link", name="Edit", exact=False)).to_have_count(0)
     expect(page.page.locator(".card-edit")).to_have_count(0)
+    # Nor do they download the curators' styles.
+    assert stylesheets == [page.base_url + "/static/css/site.css"]
     assert page.console_errors == []
 
 

@@ -183,6 +183,26 @@ def test_curators_see_an_edit_link_on_every_card(curator, conference, htmx):
     assert f'<article class="card card--talk card--talk" id="entry-{conference.orm.pk}"' in html
 
 
+EDITING_CSS = '<link rel="stylesheet" href="/static/css/editing.css">'
+CURATOR_CSS = '<link rel="stylesheet" href="/static/css/curator.css">'
+
+
+def test_only_curators_load_the_editing_styles(client, attendee, curator, conference):
+    for visitor in [client, attendee]:
+        assert "editing.css" not in visitor.get("/").text
+    for path in ["/", conference.orm.get_absolute_url(), edit_url(conference.orm)]:
+        html = curator.get(path).text
+        assert html.count(EDITING_CSS) == 1, path
+        assert "curator.css" not in html, path
+
+
+def test_curator_screens_link_the_editing_styles_before_their_own(client, curator):
+    for visitor, path in [(curator, "/manage/"), (client, LOGIN)]:
+        html = visitor.get(path).text
+        assert html.count(EDITING_CSS) == html.count(CURATOR_CSS) == 1, path
+        assert html.index(EDITING_CSS) < html.index(CURATOR_CSS), path
+
+
 # -- The form -------------------------------------------------------------------------
 
 
