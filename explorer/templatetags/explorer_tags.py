@@ -36,14 +36,15 @@ def card(context: Context, entry: Entry) -> SafeString:
     return render_card(context, entry)
 
 
-# One value of a facet (partials/facets.html#value_list): its checkbox, its label and
-# its count, read out as "(3 entries)".
+# One value of a facet (partials/facets.html#value_list): its checkbox inside its label
+# (no for= to repeat the id), then its count, read out as "(3 entries)". The id stays:
+# htmx gives the focus back to the ticked box by it after a swap.
 FACET_OPTION = (
-    '\n  <li class="facet-value{empty}">\n'
-    '    <input type="checkbox" id="{id}" name="{name}" value="{value}"{checked}{disabled}>\n'
-    '    <label for="{id}"><span class="facet-label">{label}</span><span class="count">'
+    '\n  <li class="facet-value{empty}"><label>\n'
+    '    <input type="checkbox" id="{id}" name="{name}" value="{value}"{checked}{disabled}>'
+    '<span class="facet-label">{label}</span><span class="count">'
     '<span class="visually-hidden"> (</span>{count}<span class="visually-hidden"> {noun})</span>'
-    "</span></label>\n  </li>"
+    "</span></label></li>"
 )
 
 

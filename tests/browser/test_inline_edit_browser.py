@@ -53,7 +53,7 @@ def open_editor(page, title: str):
 
 
 def facet_count(page, facet: str, value: str):
-    return page.page.locator(f"label[for='f-{facet}-{value}'] .count")
+    return page.page.locator(f"label:has(#f-{facet}-{value}) .count")
 
 
 def assert_clean(page) -> None:
