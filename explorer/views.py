@@ -56,8 +56,16 @@ def card_rows(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     The rest of what a card shows is ``CARD_PARTS``: ``load_cards`` loads it for
     the cards the cache does not have.
     """
+    # Undated conferences last on every database, as the conference facet lists
+    # them (``EntryFilterSet.page_window`` relies on it): PostgreSQL would put
+    # them first, SQLite already puts them last.
     return queryset.select_related("day", "recap", "place").order_by(
-        "-recap__start_date", "recap__name", "recap_id", "day__order", "order", "pk"
+        F("recap__start_date").desc(nulls_last=True),
+        "recap__name",
+        "recap_id",
+        "day__order",
+        "order",
+        "pk",
     )
 
 
@@ -271,7 +279,12 @@ def explore(request: HttpRequest) -> HttpResponse:
     facets = [filterset.facet("recap")] if load_more else filterset.facets(speaker_q)
     total = filterset.total(facets)
     page = Page(request, total)
-    entries = list(filterset.qs[page.offset : page.offset + PAGE_SIZE])
+    entries = filterset.qs
+    window, before = filterset.page_window(facets, page.offset, PAGE_SIZE)
+    if window:
+        entries = entries.filter(recap__slug__in=window)
+    start = page.offset - before
+    entries = list(entries[start : start + PAGE_SIZE])
     if fmt == "json":
         prefetch_related_objects(entries, *CARD_PARTS)
     else:

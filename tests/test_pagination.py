@@ -135,3 +135,58 @@ def test_load_more_answers_with_the_next_cards_only(client, many):
 
 def test_no_load_more_on_a_single_page(client, conference):
     assert 'id="load-more"' not in client.get("/").content.decode()
+
+
+@pytest.fixture
+def archive(db) -> None:
+    """Four conferences of 7 to 30 entries (one undated, one sharing a date and
+    a name's first letters with another), two days each, talks and notes."""
+    import datetime as dt
+
+    dated = [("a-2024", "Alpha", dt.date(2024, 5, 1)), ("b-2024", "Beta", dt.date(2024, 5, 1))]
+    others = [("c-2019", "Gamma", dt.date(2019, 9, 1)), ("undated", "Undated", None)]
+    for size, (slug, name, start) in zip((30, 7, 26, 11), dated + others, strict=True):
+        recap = RecapFactory(name=name, slug=slug, start_date=start)
+        days = [DayFactory(recap=recap, slug=f"day-{n}", order=n) for n in (1, 2)]
+        Entry.objects.bulk_create(
+            Entry(
+                recap=recap,
+                day=days[n % 2],
+                kind=EntryKind.TALK if n % 3 else EntryKind.NOTE,
+                title=f"{name} {n:02d}",
+                slug=f"{slug}-{n:02d}",
+                order=n,
+            )
+            for n in range(size)
+        )
+
+
+@pytest.mark.parametrize(
+    "query", ["", "kind=talk", "kind=note&day=day-2", "recap=undated&recap=a-2024", "year=2024"]
+)
+def test_every_page_lists_the_results_in_order_once(client, archive, query):
+    """A page's query reads only the conferences its results lie in
+    (``EntryFilterSet.page_window``): paging through gives every result once, in
+    the explorer's order (newest conference first, undated last, each by day and
+    entry), on either database."""
+    from django.http import QueryDict
+
+    from explorer.filters import EntryFilterSet
+    from explorer.views import card_rows
+
+    filterset = EntryFilterSet(QueryDict(query), queryset=card_rows(Entry.objects.all()))
+    assert filterset.is_valid()
+    expected = [entry.slug for entry in filterset.qs]
+    assert expected
+
+    listed, page = [], json_page(client, query)
+    while True:
+        listed += [result["slug"] for result in page["results"]]
+        if not page["next"]:
+            break
+        page = client.get(page["next"]).json()
+
+    assert listed == expected
+    recaps = [slug.rsplit("-", 1)[0] for slug in listed]
+    order = ["a-2024", "b-2024", "c-2019", "undated"]
+    assert recaps == sorted(recaps, key=order.index)
