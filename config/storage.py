@@ -44,5 +44,4 @@ class MinifiedManifestStaticFilesStorage(CompressedManifestStaticFilesStorage):
             text = source.read().decode("utf-8")
         if self.exists(name):
             self.delete(name)
-        self._save(name, ContentFile(minify(text).encode()))
-        return self, name
+        return self, self.save(name, ContentFile(minify(text).encode()))
