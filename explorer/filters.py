@@ -377,15 +377,14 @@ class EntryFilterSet(django_filters.FilterSet):
         recaps = next(facet for facet in facets if facet.name == "recap")
         return sum(1 for n in self._in_results(recaps).values() if n)
 
-    def page_window(self, facets: list[Facet], offset: int, limit: int) -> tuple[list[str], int]:
-        """The conferences that hold results ``offset`` to ``offset + limit``, and how
-        many results come before them (from the conference facet's counts).
+    def results(self, facets: list[Facet], offset: int, limit: int) -> QuerySet[Entry]:
+        """Results ``offset`` to ``offset + limit`` (``qs``), read from the conferences
+        they lie in.
 
         Results are listed conference by conference, in the conference facet's
         order, so a page of them lies in the few conferences whose counts reach
         it: the page's query then sorts their matching entries only, not every
-        match (a tenth of 100,000 entries for a broad search). ``[]`` when those
-        are all the conferences with results: nothing to narrow.
+        match (a tenth of 100,000 entries for a broad search).
         """
         recaps = next(facet for facet in facets if facet.name == "recap")
         counts = [(slug, n) for slug, n in self._in_results(recaps).items() if n]
@@ -396,7 +395,10 @@ class EntryFilterSet(django_filters.FilterSet):
             elif seen < offset + limit:
                 window.append(slug)
             seen += n
-        return ([], 0) if len(window) == len(counts) else (window, before)
+        entries = self.qs
+        if len(window) < len(counts):  # else every conference with results: nothing to narrow
+            entries = entries.filter(recap__slug__in=window)
+        return entries[offset - before : offset - before + limit]
 
     def _in_results(self, recaps: Facet) -> dict[str, int]:
         selected = set(self.selected("recap"))

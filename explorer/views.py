@@ -57,7 +57,7 @@ def card_rows(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     the cards the cache does not have.
     """
     # Undated conferences last on every database, as the conference facet lists
-    # them (``EntryFilterSet.page_window`` relies on it): PostgreSQL would put
+    # them (``EntryFilterSet.results`` relies on it): PostgreSQL would put
     # them first, SQLite already puts them last.
     return queryset.select_related("day", "recap", "place").order_by(
         F("recap__start_date").desc(nulls_last=True),
@@ -279,12 +279,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     facets = [filterset.facet("recap")] if load_more else filterset.facets(speaker_q)
     total = filterset.total(facets)
     page = Page(request, total)
-    entries = filterset.qs
-    window, before = filterset.page_window(facets, page.offset, PAGE_SIZE)
-    if window:
-        entries = entries.filter(recap__slug__in=window)
-    start = page.offset - before
-    entries = list(entries[start : start + PAGE_SIZE])
+    entries = list(filterset.results(facets, page.offset, PAGE_SIZE))
     if fmt == "json":
         prefetch_related_objects(entries, *CARD_PARTS)
     else:

@@ -166,7 +166,7 @@ def archive(db) -> None:
 )
 def test_every_page_lists_the_results_in_order_once(client, archive, query):
     """A page's query reads only the conferences its results lie in
-    (``EntryFilterSet.page_window``): paging through gives every result once, in
+    (``EntryFilterSet.results``): paging through gives every result once, in
     the explorer's order (newest conference first, undated last, each by day and
     entry), on either database."""
     from django.http import QueryDict
