@@ -443,7 +443,7 @@ class EntryFilterSet(django_filters.FilterSet):
         elif name == "year":
             # The conferences' counts under every filter but the year, added up by year.
             recaps, counts = self._values(
-                "recap", _RECAP_SQL, self._counts(name, Entry, "recap_id"), counted=name
+                "recap", _RECAP_SQL, lambda: self._counts(name, Entry, "recap_id"), counted=name
             )
             years: dict[int, int] = {}
             for recap_id, _, _, year in recaps:
@@ -454,7 +454,7 @@ class EntryFilterSet(django_filters.FilterSet):
             topics, counts = self._values(
                 "topic",
                 _TOPIC_SQL,
-                self._counts(name, Entry.topics.through, "topic_id"),
+                lambda: self._counts(name, Entry.topics.through, "topic_id"),
                 counted=name,
             )
             rows = [(slug, label, counts.get(topic_id, 0)) for topic_id, slug, label in topics]
@@ -464,7 +464,7 @@ class EntryFilterSet(django_filters.FilterSet):
             kinds, counts = self._values(
                 "kind",
                 _KIND_SQL,
-                self._counts(name, Entry, "kind"),
+                lambda: self._counts(name, Entry, "kind"),
                 before=EntryKind.values,
                 counted=name,
             )
@@ -484,7 +484,7 @@ class EntryFilterSet(django_filters.FilterSet):
         self,
         name: str,
         template: str,
-        counts: tuple[str, list],
+        counts: Callable[[], tuple[str, list]],
         before: Iterable = (),
         counted: str = "",
     ) -> tuple[Any, dict]:
@@ -497,7 +497,8 @@ class EntryFilterSet(django_filters.FilterSet):
         counts (one query either way), and the values are kept for next time.
         The data version changes with every edit and import, so a kept value is
         never stale. The counts of filter ``counted``'s facet may have come from
-        a scan shared with other facets (``_count_together``).
+        a scan shared with other facets (``_count_together``): ``counts`` makes
+        their SQL only when they did not.
         """
         key = _cache_key(f"facet-values:{name}", self.data_version) if self.data_version else None
         values = self._kept_values.get(key)
@@ -505,8 +506,8 @@ class EntryFilterSet(django_filters.FilterSet):
             values = caches["facets"].get(key)
         if values is not None:
             together = self._counted_together.get(counted)
-            return values, together if together is not None else dict(self._run(*counts))
-        rows = self._fetch(template, counts, before=before)
+            return values, together if together is not None else dict(self._run(*counts()))
+        rows = self._fetch(template, counts(), before=before)
         values = _FACET_VALUES[name]([row[:-1] for row in rows])
         if key:
             caches["facets"].set(key, values)
@@ -598,7 +599,7 @@ class EntryFilterSet(django_filters.FilterSet):
         first, and the selected ones.
         """
         recaps, counts = self._values(
-            "recap", _RECAP_SQL, self._counts("recap", Entry, "recap_id"), counted="recap"
+            "recap", _RECAP_SQL, lambda: self._counts("recap", Entry, "recap_id"), counted="recap"
         )
         self._recap_rows = [
             (slug, name, int(counts.get(recap_id, 0)), year)
@@ -647,7 +648,7 @@ class EntryFilterSet(django_filters.FilterSet):
         Every day with entries (a few per conference) comes from ``_values``.
         """
         (recaps, recap_of_day), counts = self._values(
-            "day", _DAY_SQL, self._counts("day", Entry, "day_id"), counted="day"
+            "day", _DAY_SQL, lambda: self._counts("day", Entry, "day_id"), counted="day"
         )
         in_view = self._recap_in_view(selected)
         # The conferences in view (by position), those with matching entries first,
