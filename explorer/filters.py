@@ -332,6 +332,8 @@ class EntryFilterSet(django_filters.FilterSet):
         # (``_count_together``), for this request.
         self._kept_values: dict[str, Any] = {}
         self._counted_together: dict[str, dict] = {}
+        # The speaker facet's people (slug, name, count), when a shared scan listed them.
+        self._speakers_together: list[tuple[str, str, int]] | None = None
 
     def get_form_class(self) -> type[forms.Form]:
         """The form of the filters' fields, made once per filterset class.
@@ -425,7 +427,7 @@ class EntryFilterSet(django_filters.FilterSet):
             cached = caches["facets"].get(key)
             if cached is not None:
                 return cached
-        self._count_together()
+        self._count_together(with_speakers=not search_words(speaker_search))
         facets = [self.facet(name, speaker_search) for name in self.FACETS]
         if key:
             caches["facets"].set(key, facets)
@@ -513,19 +515,19 @@ class EntryFilterSet(django_filters.FilterSet):
             caches["facets"].set(key, values)
         return values, {row[0]: row[-1] for row in rows}
 
-    def _count_together(self) -> None:
+    def _count_together(self, with_speakers: bool = True) -> None:
         """Count the facets that share a condition in one query.
 
-        The conference, day, kind and topic facets each count the entries passing
-        every other filter: with none of those filters active (a search) the
-        condition is the same for all, and with one of them the others share
-        theirs. Each such group reads the matching entries once (a materialized
-        ``WITH``) and groups them by each column in turn (the topics through
-        their link table): at 100,000 entries a search matching a tenth of them
-        then runs its full-text match and reads those rows once instead of four
-        times. Only for facets whose values are in the cache: the others join
-        their values to their counts. The speaker facet keeps its own query: it
-        lists the few people with most entries, not every count.
+        Each facet counts the entries passing every other filter: with none of the
+        facets' filters active (a search) the condition is the same for all, and
+        with one of them the others share theirs. Each such group reads the
+        matching entries once (a materialized ``WITH``) and groups them by each
+        column in turn (the topics and people through their link tables): at
+        100,000 entries a search matching a tenth of them then runs its full-text
+        match and reads those rows once instead of five times. Only for facets
+        whose values are in the cache (the others join their values to their
+        counts), and for the speaker facet ``with_speakers``, when its own search
+        does not narrow the people it lists.
         """
         if not self.data_version:
             return
@@ -536,27 +538,38 @@ class EntryFilterSet(django_filters.FilterSet):
         }
         self._kept_values = caches["facets"].get_many(set(keys.values()))
         groups: dict[Any, list[str]] = {}
-        for name in names:
+        # The speaker facet needs no cached values: the scan names its few people.
+        for name in names + (["speaker"] if with_speakers else []):
             where = self._entries_where(name)
-            if keys[name] in self._kept_values and where is not NO_ENTRIES:
+            if (name == "speaker" or keys[name] in self._kept_values) and where is not NO_ENTRIES:
                 hashable = where if where is None else (where[0], tuple(where[1]))
                 groups.setdefault(hashable, []).append(name)
         for where, group in groups.items():
             if len(group) > 1:
-                for name, number, text, n in self._run(*self._counts_of_columns(where, group)):
+                speakers = []
+                for name, number, text, n, label in self._run(
+                    *self._counts_of_columns(where, group)
+                ):
+                    if name == "speaker":
+                        speakers.append((text, label, n))
+                        continue
                     value = text if name == "kind" else number
                     self._counted_together.setdefault(name, {})[value] = n
                 for name in group:
                     self._counted_together.setdefault(name, {})
+                if "speaker" in group:
+                    self._speakers_together = speakers
 
     def _counts_of_columns(
         self, where: tuple[str, tuple] | None, names: list[str]
     ) -> tuple[str, list]:
-        """SQL for ``filter name, id, text, n``: the entries matching ``where`` read
-        once, grouped by each named facet's column (an id, or the kind's text)."""
+        """SQL for ``filter name, id, text, n, label``: the entries matching ``where``
+        read once, grouped by each named facet's column (an id, or the kind's
+        text); for the speaker facet its ``SPEAKER_FACET_LIMIT`` people with most
+        entries (id, slug, count, name)."""
         connection = connections[self.queryset.db]
         qn = connection.ops.quote_name
-        columns = {_COUNTED_TOGETHER[name][1] or "id" for name in names}
+        columns = {_COUNTED_TOGETHER.get(name, (None, None))[1] or "id" for name in names}
         select = ", ".join(qn(column) for column in sorted(columns))
         sql = f"SELECT {select} FROM {qn(Entry._meta.db_table)}"
         params: list = []
@@ -569,16 +582,30 @@ class EntryFilterSet(django_filters.FilterSet):
             connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
         )
         materialized = "MATERIALIZED " if takes_hint else ""
-        # One column for the ids (conference, day, topic) and one for the text
-        # (kind): the branches of a UNION must agree on each column's type.
+        # One column for the ids (conference, day, topic, person), one for the
+        # text (kind, a person's slug) and one for a person's name: the branches
+        # of a UNION must agree on each column's type.
         parts = []
         for name in names:
+            if name == "speaker":
+                credits, person = qn(Credit._meta.db_table), qn(Person._meta.db_table)
+                top = (
+                    f"SELECT {qn('person_id')} AS value, COUNT(*) AS n FROM {credits} "
+                    f"WHERE {qn('entry_id')} IN (SELECT {qn('id')} FROM matching) "
+                    f"GROUP BY {qn('person_id')} ORDER BY n DESC, value "
+                    f"LIMIT {int(SPEAKER_FACET_LIMIT)}"
+                )
+                parts.append(
+                    f"SELECT 'speaker', p.{qn('id')}, p.{qn('slug')}, top.n, p.{qn('name')} "
+                    f"FROM ({top}) top JOIN {person} p ON p.{qn('id')} = top.value"
+                )
+                continue
             if name == "topic":
                 # Inside the materialized WITH, PostgreSQL cannot merge the
                 # matching entries into the join (see ``_counts``): one hashed set.
                 links, topic = qn(Entry.topics.through._meta.db_table), qn("topic_id")
                 parts.append(
-                    f"SELECT 'topic', {links}.{topic}, NULL, COUNT(*) FROM {links} "
+                    f"SELECT 'topic', {links}.{topic}, NULL, COUNT(*), NULL FROM {links} "
                     f"WHERE {links}.{qn('entry_id')} IN (SELECT {qn('id')} FROM matching) "
                     f"GROUP BY {links}.{topic}"
                 )
@@ -586,7 +613,7 @@ class EntryFilterSet(django_filters.FilterSet):
             column = qn(_COUNTED_TOGETHER[name][1])
             ids, text = (column, "NULL") if name != "kind" else ("NULL", column)
             parts.append(
-                f"SELECT '{name}', {ids}, {text}, COUNT(*) FROM matching GROUP BY {column}"
+                f"SELECT '{name}', {ids}, {text}, COUNT(*), NULL FROM matching GROUP BY {column}"
             )
         union = " UNION ALL ".join(parts)
         return f"WITH matching AS {materialized}({sql}) {union}", params
@@ -807,8 +834,12 @@ class EntryFilterSet(django_filters.FilterSet):
         make every page megabytes long. Without a ``search``, people without a
         matching entry are left out; with one, the people whose name has every
         word of it are listed (most matching entries first), even with none.
-        The selected are always there, so that they can be unticked.
+        The selected are always there, so that they can be unticked. Without a
+        search or a speaker filter, a scan shared with other facets may have
+        listed them already (``_count_together``).
         """
+        if self._speakers_together is not None and not selected and not search_words(search):
+            return self._speakers_together
         counts = self._counts("speaker", Credit, "person_id")
         parts = {"found": "", "marks": ", ".join(["%s"] * len(selected))}
         words = search_words(search)

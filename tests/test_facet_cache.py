@@ -211,3 +211,38 @@ def test_facets_counted_together_count_what_each_facet_counts_alone(client, conf
         together = client.get(f"/?format=json&{query}").json()["facets"]
 
     assert together == alone
+
+
+def test_the_speaker_facet_counted_with_the_others_lists_the_people_with_most_entries(client, db):
+    """The speaker facet shares its condition's scan (``_count_together``) and still
+    lists the ``SPEAKER_FACET_LIMIT`` people with most matching entries, as on its own."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from explorer.filters import SPEAKER_FACET_LIMIT
+    from explorer.models import EntryKind
+    from tests.factories import DayFactory, EntryFactory, PersonFactory
+
+    day = DayFactory()
+    people = PersonFactory.create_batch(SPEAKER_FACET_LIMIT + 5)
+    talks = {}
+    for position, person in enumerate(people):
+        talks[person.slug] = 1 + position % 7  # ties, broken the same way both times
+        for _ in range(talks[person.slug]):
+            EntryFactory(day=day, speakers=[person])
+        # Not a talk: left out by the filter, so not counted.
+        EntryFactory(day=day, kind=EntryKind.FOOD, speakers=[person])
+    query = "kind=talk"
+    with override_settings(EXPLORER_FACET_CACHE=False, EXPLORER_CACHE_SECONDS=0):
+        alone = client.get(f"/?format=json&{query}").json()["facets"]["speaker"]
+    with override_settings(EXPLORER_CACHE_SECONDS=0):
+        caches["facets"].clear()
+        client.get(f"/?format=json&{query}")  # the facet values, kept
+        together = client.get(f"/?format=json&{query}").json()["facets"]["speaker"]
+
+    assert together == alone
+    assert len(together) == SPEAKER_FACET_LIMIT
+    listed = {value["value"]: value["count"] for value in together}
+    assert all(talks[slug] == n for slug, n in listed.items())
+    left_out = [n for slug, n in talks.items() if slug not in listed]
+    assert min(listed.values()) >= max(left_out)

@@ -171,10 +171,11 @@ def counted_together(facets: int) -> int:
     """The queries saved when ``facets`` facets share their condition.
 
     With their values cached, the conference, day, kind and topic facets that
-    share a condition are counted in one query (explorer.filters._count_together):
-    each facet leaves out its own filter, so with a day and a topic filter the
-    conference and kind facets share theirs, with a year and a day filter the
-    conference, kind and topic facets do, and with a search alone all four do.
+    share a condition are counted in one query (explorer.filters._count_together),
+    and the speaker facet with them: each facet leaves out its own filter, so with
+    a day and a topic filter the conference, kind and speaker facets share theirs,
+    with a year and a day filter the conference, kind, topic and speaker facets
+    do, and with a search alone all five do.
     """
     return facets - 1
 
@@ -185,12 +186,12 @@ WARM_URLS = [
     ("/?format=json", {}, FRAGMENT_QUERIES - UNFILTERED_FACETS),
     ("/?page=2", HX, FRAGMENT_QUERIES - UNFILTERED_FACETS - CARD_PARTS),
     # With filters, the facet values are cached but the counts are not.
-    ("/?day=day-1&topic=topic-2", HX, FRAGMENT_QUERIES - CARD_PARTS - counted_together(2)),
-    ("/?q=entry+dish", HX, FRAGMENT_QUERIES - CARD_PARTS - counted_together(4)),
+    ("/?day=day-1&topic=topic-2", HX, FRAGMENT_QUERIES - CARD_PARTS - counted_together(3)),
+    ("/?q=entry+dish", HX, FRAGMENT_QUERIES - CARD_PARTS - counted_together(5)),
     (
         "/?year=2024&day=conf-0.day-2&day=day-0",
         {},
-        PAGE_QUERIES + YEAR - CARD_PARTS + PREVIEW_PHOTOS - counted_together(3),
+        PAGE_QUERIES + YEAR - CARD_PARTS + PREVIEW_PHOTOS - counted_together(4),
     ),
 ]
 
