@@ -251,8 +251,10 @@ class Facet:
     # How many values there were beyond those listed (conferences, or the
     # conferences whose days the day facet leaves out).
     more: int = 0
-    # The conference facet: every recap's count, listed or not (for the total).
+    # The conference facet: every recap's count, listed or not (for the total),
+    # and its id (for the page of results, ``EntryFilterSet.results``).
     all_counts: dict[str, int] = field(default_factory=dict)
+    all_ids: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> list[dict]:
         return [v.as_json() for v in self.values]
@@ -399,7 +401,10 @@ class EntryFilterSet(django_filters.FilterSet):
             seen += n
         entries = self.qs
         if len(window) < len(counts):  # else every conference with results: nothing to narrow
-            entries = entries.filter(recap__slug__in=window)
+            # By id, not slug: the entries' own column, which SQLite then reads
+            # from the conference index with the search's ids, instead of
+            # fetching every match's row to join its conference.
+            entries = entries.filter(recap_id__in=[recaps.all_ids[slug] for slug in window])
         return entries[offset - before : offset - before + limit]
 
     def _in_results(self, recaps: Facet) -> dict[str, int]:
@@ -648,6 +653,7 @@ class EntryFilterSet(django_filters.FilterSet):
             listed,
             more=len(values) - len(listed),
             all_counts={v.value: v.count for v in values},
+            all_ids={slug: recap_id for recap_id, slug, _, _ in recaps},
         )
 
     def _years_from_recaps(self) -> list[tuple[str, str, int]]:
