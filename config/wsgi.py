@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
+from django.template import TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import reverse
 
@@ -39,7 +40,10 @@ def freeze_long_lived() -> None:
     reverse("explore")  # loads the URLconf, the views and what they use, and its lookups
     for folder, pattern in TEMPLATE_FOLDERS:
         for path in sorted(folder.glob(pattern)):
-            get_template(path.relative_to(folder).as_posix())  # kept compiled by the loader
+            try:
+                get_template(path.relative_to(folder).as_posix())  # kept compiled by the loader
+            except TemplateSyntaxError:
+                continue  # that page fails when it is asked for, as it would have anyway
     gc.collect()
     gc.freeze()
 
