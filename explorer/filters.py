@@ -12,10 +12,12 @@ and accents, by word prefix and stem (see ``explorer.search``).
 
 Facet counts follow Datasette: the count shown next to a value of one facet is
 the number of entries the listing would have with that value, keeping every
-*other* active filter. Each facet is one grouped query. Given the data version
-(``explorer.versions.data_version``), what the facets list (their values and labels)
-and the unfiltered facets whole are cached under it (``CACHES["facets"]``): a
-facet's query is then its counts alone, and an unfiltered answer has none.
+*other* active filter. Each facet is one grouped query, or one part of a query
+shared by the facets whose conditions are the same (``_count_together``). Given
+the data version (``explorer.versions.data_version``), what the facets list
+(their values and labels) and the unfiltered facets whole are cached under it
+(``CACHES["facets"]``): a facet's query is then its counts alone, and an
+unfiltered answer has none.
 """
 
 from __future__ import annotations
