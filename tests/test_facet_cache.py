@@ -195,11 +195,10 @@ def test_the_combined_conditions_match_what_the_filters_match(conference, query)
         assert set(filterset.qs) == set(one_by_one), query
 
 
-@pytest.mark.parametrize("query", COMBINATIONS)
-def test_facets_counted_together_count_what_each_facet_counts_alone(client, conference, query):
-    """With their values cached, the conference, day and kind facets that share a
-    condition are counted in one query (``_count_together``): the JSON's facets are
-    those of every facet counted on its own, with the facet cache off."""
+def counted_alone_and_together(client, query: str) -> tuple[dict, dict]:
+    """The JSON's facets for ``query``: every facet counted on its own (the facet
+    cache off), then with the facet values cached, as a running server counts them
+    (the facets that share a condition in one query, ``_count_together``)."""
     from django.core.cache import caches
     from django.test import override_settings
 
@@ -209,6 +208,15 @@ def test_facets_counted_together_count_what_each_facet_counts_alone(client, conf
         caches["facets"].clear()
         client.get(f"/?format=json&{query}")  # the facet values, kept
         together = client.get(f"/?format=json&{query}").json()["facets"]
+    return alone, together
+
+
+@pytest.mark.parametrize("query", COMBINATIONS)
+def test_facets_counted_together_count_what_each_facet_counts_alone(client, conference, query):
+    """With their values cached, the facets that share a condition are counted in
+    one query (``_count_together``): the JSON's facets are those of every facet
+    counted on its own, with the facet cache off."""
+    alone, together = counted_alone_and_together(client, query)
 
     assert together == alone
 
@@ -216,9 +224,6 @@ def test_facets_counted_together_count_what_each_facet_counts_alone(client, conf
 def test_the_speaker_facet_counted_with_the_others_lists_the_people_with_most_entries(client, db):
     """The speaker facet shares its condition's scan (``_count_together``) and still
     lists the ``SPEAKER_FACET_LIMIT`` people with most matching entries, as on its own."""
-    from django.core.cache import caches
-    from django.test import override_settings
-
     from explorer.filters import SPEAKER_FACET_LIMIT
     from explorer.models import EntryKind
     from tests.factories import DayFactory, EntryFactory, PersonFactory
@@ -232,17 +237,11 @@ def test_the_speaker_facet_counted_with_the_others_lists_the_people_with_most_en
             EntryFactory(day=day, speakers=[person])
         # Not a talk: left out by the filter, so not counted.
         EntryFactory(day=day, kind=EntryKind.FOOD, speakers=[person])
-    query = "kind=talk"
-    with override_settings(EXPLORER_FACET_CACHE=False, EXPLORER_CACHE_SECONDS=0):
-        alone = client.get(f"/?format=json&{query}").json()["facets"]["speaker"]
-    with override_settings(EXPLORER_CACHE_SECONDS=0):
-        caches["facets"].clear()
-        client.get(f"/?format=json&{query}")  # the facet values, kept
-        together = client.get(f"/?format=json&{query}").json()["facets"]["speaker"]
+    alone, together = counted_alone_and_together(client, "kind=talk")
 
-    assert together == alone
-    assert len(together) == SPEAKER_FACET_LIMIT
-    listed = {value["value"]: value["count"] for value in together}
+    assert together["speaker"] == alone["speaker"]
+    assert len(together["speaker"]) == SPEAKER_FACET_LIMIT
+    listed = {value["value"]: value["count"] for value in together["speaker"]}
     assert all(talks[slug] == n for slug, n in listed.items())
     left_out = [n for slug, n in talks.items() if slug not in listed]
     assert min(listed.values()) >= max(left_out)
