@@ -375,12 +375,12 @@ class EntryFilterSet(django_filters.FilterSet):
         add up to the total (those of the selected recaps, when recaps are filtered).
         The facet keeps every recap's count for this, even those it does not list.
         """
-        recaps = next(facet for facet in facets if facet.name == "recap")
+        recaps = _conference_facet(facets)
         return sum(self._in_results(recaps).values())
 
     def recaps_in_results(self, facets: list[Facet]) -> int:
         """How many conferences the results come from (from the conference facet)."""
-        recaps = next(facet for facet in facets if facet.name == "recap")
+        recaps = _conference_facet(facets)
         return sum(1 for n in self._in_results(recaps).values() if n)
 
     def results(self, facets: list[Facet], offset: int, limit: int) -> QuerySet[Entry]:
@@ -392,7 +392,7 @@ class EntryFilterSet(django_filters.FilterSet):
         it: the page's query then sorts their matching entries only, not every
         match (a tenth of 100,000 entries for a broad search).
         """
-        recaps = next(facet for facet in facets if facet.name == "recap")
+        recaps = _conference_facet(facets)
         counts = [(slug, n) for slug, n in self._in_results(recaps).items() if n]
         window, before, seen = [], 0, 0
         for slug, n in counts:
@@ -898,6 +898,11 @@ _COUNTED_TOGETHER = {
     "kind": ("kind", "kind"),
     "topic": ("topic", None),
 }
+
+
+def _conference_facet(facets: list[Facet]) -> Facet:
+    """The conference facet among ``facets``: its counts give the results' total and pages."""
+    return next(facet for facet in facets if facet.name == "recap")
 
 
 def _cache_key(kind: str, version: str) -> str:
