@@ -384,7 +384,9 @@ class _Loader:
             if person.pk in seen:  # a name listed twice is one credit
                 continue
             seen.add(person.pk)
-            rows.append(Credit(entry=entry, person=person, role=role, order=order))
+            credit = Credit(entry=entry, person=person, role=role, order=order)
+            _validate(credit, "credits", f"{entry.title}: {person.name}")
+            rows.append(credit)
         bulk_create_with_history(rows, Credit)
 
     def _replace(self, entry: Entry, relation: str, rows: list[Any]) -> None:
@@ -560,7 +562,7 @@ ENTRY_FIELDS = ("title", "kind", "summary", "anchor", "order", "day", "place")
 
 # Foreign keys are set by the loader itself; validation checks the text fields
 # (lengths, choices, URLs) so bad documents fail with a clear message.
-_FK_EXCLUDE = ["recap", "day", "place", "entry", "imported"]
+_FK_EXCLUDE = ["recap", "day", "place", "entry", "person", "imported"]
 
 
 def _validate(obj: Any, what: str, label: str) -> None:

@@ -172,6 +172,28 @@ def test_a_document_the_database_refuses_leaves_everything_as_it_was(tmp_path, s
     assert not Entry.objects.filter(title="Late entry").exists()
 
 
+def test_a_credit_with_an_unknown_role_is_refused_in_one_sentence(tmp_path, small_recap_file):
+    """A credit's role is checked like every other field, before the database sees it
+    (PostgreSQL would refuse it on two lines), naming the entry and the person."""
+    run(str(small_recap_file))
+    before = row_counts()
+    document = parse_recap(SMALL_RECAP).to_dict()
+    entry = next(e for day in document["days"] for e in day["entries"] if e["people"])
+    entry["people"][0]["role"] = "javascript:alert(1)"
+    path = tmp_path / "bad-role.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    with pytest.raises(CommandError) as error:
+        run(str(path))
+
+    message = str(error.value)
+    assert "nothing was changed" in message
+    assert f"{entry['title']}: {entry['people'][0]['name']}" in message
+    assert "role" in message
+    assert message.count("\n") == 0
+    assert row_counts() == before
+
+
 def test_the_process_exits_non_zero_without_a_traceback(tmp_path):
     """What a user at a shell sees: a non-zero exit and one line on stderr."""
     import subprocess

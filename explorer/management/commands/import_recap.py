@@ -108,8 +108,10 @@ class Command(BaseCommand):
                 f"{path} was not imported, nothing was changed: {sentence(error)}"
             ) from error
         except DatabaseError as error:
+            # One line, as every other refusal (PostgreSQL adds a DETAIL line).
+            reason = " ".join(str(error).split())
             raise CommandError(
-                f"{path} was not imported, nothing was changed: the database refused it ({error})."
+                f"{path} was not imported, nothing was changed: the database refused it ({reason})."
             ) from error
         else:
             refresh_planner_statistics()
