@@ -4,12 +4,15 @@ rendered inert on every page that shows it."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import path, reverse
@@ -183,6 +186,33 @@ def test_htmx_gets_the_csrf_token_from_the_page(client, conference):
     response = client.get("/")
 
     assert b'hx-headers=\'{"X-CSRFToken": "' in response.content
+
+
+# Alpine under the CSP: its CSP build (3.14) evaluates no expressions, only names
+
+# An Alpine directive in a template (x-data, x-on:click, x-bind:hidden, x-text, ...),
+# not an htmx one (hx-get): its attribute name and value.
+ALPINE_DIRECTIVE = re.compile(r'(?<![\w-])(x-[a-z]+(?::[\w.-]+)?)="([^"]*)"')
+# What the CSP build resolves: a component, property or method name, or a dotted path.
+ALPINE_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+TEMPLATE_DIRS = [
+    Path(django_settings.BASE_DIR) / "explorer" / "templates",
+    Path(django_settings.BASE_DIR) / "partials",
+]
+
+
+def test_alpine_directives_in_templates_are_names_the_csp_build_can_resolve():
+    """``x-on:click="open = !open"`` would fail in the browser, and only there: the CSP
+    build looks names up in the component's data, so logic lives in static/js/app.js."""
+    found, expressions = 0, []
+    for template in sorted(p for folder in TEMPLATE_DIRS for p in folder.rglob("*.html")):
+        for name, value in ALPINE_DIRECTIVE.findall(template.read_text()):
+            found += 1
+            if not ALPINE_NAME.fullmatch(value):
+                expressions.append(f"{template.name}: {name}={value!r}")
+
+    assert found > 20  # the directives are found at all
+    assert expressions == []
 
 
 # Login rate limiting
