@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
@@ -144,19 +145,24 @@ def _bad_request(request: HttpRequest, fmt: str, errors: dict[str, list[str]]) -
 def explore_etag(request: HttpRequest) -> str:
     """The explorer's ETag: the request's inputs and the data version, hashed.
 
-    Everything the answer depends on goes in: the query string, the htmx headers
-    that pick the fragment and its out-of-band parts, who is asking (curators see
-    more) and their CSRF cookie (the page embeds a token for it). It is weak: the
+    Everything the answer depends on goes in: the site's address (the link
+    preview and the JSON's page links are absolute), the query string, the htmx
+    headers that pick the fragment and its out-of-band parts, who is asking
+    (curators see more) and, for a logged-in user, their CSRF cookie (their page
+    embeds a token for it; an anonymous visitor's embeds none). It is weak: the
     same answer gzipped (``GZipMiddleware``) or not, or with its CSRF token masked
     afresh, is the same to the reader; the 200 and the 304 carry the same one.
     """
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
     parts = [
+        request.build_absolute_uri("/"),
         request.META.get("QUERY_STRING", ""),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Trigger", ""),
         request.headers.get("HX-History-Restore-Request", ""),
-        str(request.user.pk) if getattr(request, "user", None) else "",
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        str(user.pk) if signed_in else "",
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if signed_in else "",
         request_data_version(request),
     ]
     etag = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
@@ -170,16 +176,23 @@ def cached_by_etag(view):
     The ETag already names the data version and everything the answer depends
     on, so a hit can never be stale: no invalidation is needed, and each app
     server's own cache (the default, in memory) is as good as a shared one.
-    Only answers that set no cookie and never used the CSRF token are kept (the
-    full page embeds a token, so it is always rendered afresh); logged-in users
-    are never served from the cache.
+    Only answers that set no cookie and never used the CSRF token are kept (an
+    anonymous visitor's page embeds none, so it is kept like the fragments); logged-in
+    users are never served from the cache, nor is a visitor with messages waiting
+    (a curator who just logged out): their page shows them once.
     """
 
     @wraps(view)
     def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = settings.EXPLORER_CACHE_SECONDS
         etag = getattr(request, "_explore_etag", None)
-        if not (seconds and etag and request.method == "GET" and request.user.is_anonymous):
+        if not (
+            seconds
+            and etag
+            and request.method == "GET"
+            and request.user.is_anonymous
+            and CookieStorage.cookie_name not in request.COOKIES
+        ):
             return view(request, *args, **kwargs)
         key = f"explore:{etag}"
         if hit := cache.get(key):

@@ -5,8 +5,12 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CreditFactory, PersonFactory
@@ -21,9 +25,6 @@ HX = {"HX-Request": "true"}
     [("/", {}), ("/?day=day-1", HX), ("/?format=json&topic=databases", {})],
 )
 def test_200_then_304_then_200_after_an_edit(client, conference, url, headers):
-    # The first visit gets its CSRF cookie, which the page's token belongs to and
-    # which is part of the ETag: the copy to keep is the one made with the cookie.
-    client.get("/")
     first = client.get(url, headers=headers)
     assert first.status_code == 200
     etag = first["ETag"]
@@ -55,7 +56,6 @@ def test_the_etag_differs_by_query_fragment_and_format(client, conference):
     ["rename_person", "new_credit", "rename_topic", "rename_place", "delete_entry", "rename_day"],
 )
 def test_every_kind_of_curator_edit_changes_the_etag(client, conference, edit):
-    client.get("/")
     etag = client.get("/")["ETag"]
     assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
 
@@ -93,6 +93,18 @@ def test_a_generated_archive_and_its_removal_change_the_etag(client, conference)
     assert after.json()["count"] == 9
 
 
+def test_a_page_asked_for_under_another_address_is_its_own(client, conference, settings):
+    """The link preview's addresses are absolute: a copy made for one host is not
+    served under another."""
+    settings.ALLOWED_HOSTS = ["recaps.example.org", "mirror.example.net"]
+    first = client.get("/", HTTP_HOST="recaps.example.org").content.decode()
+    second = client.get("/", HTTP_HOST="mirror.example.net").content.decode()
+
+    assert "http://recaps.example.org/" in first
+    assert "http://mirror.example.net/" in second
+    assert "recaps.example.org" not in second
+
+
 def test_a_login_changes_the_etag(client, conference, django_user_model):
     etag = client.get("/")["ETag"]
     client.force_login(django_user_model.objects.create_user("curator"))
@@ -104,7 +116,6 @@ def test_a_login_changes_the_etag(client, conference, django_user_model):
 
 
 def test_a_repeated_fragment_is_served_from_the_cache(client, conference):
-    client.get("/")
     first = client.get("/?day=day-1", headers=HX)
     assert first.status_code == 200
 
@@ -126,19 +137,41 @@ def test_an_edit_is_seen_at_once(client, conference):
     assert "Faster tests" in titles
 
 
-def test_the_full_page_and_curators_are_never_served_from_the_cache(
-    client, conference, django_user_model
-):
-    client.get("/")
-    with CaptureQueriesContext(connection) as captured:
-        client.get("/")
-    assert len(captured) > 1  # it embeds the CSRF token: rendered each time
+def test_an_anonymous_full_page_is_served_from_the_cache(client, conference):
+    """It embeds no CSRF token, so it is the same for every anonymous visitor."""
+    first = client.get("/?topic=databases")
+    assert "csrftoken" not in first.cookies
 
-    client.force_login(django_user_model.objects.create_user("curator"))
-    client.get("/?format=json")
     with CaptureQueriesContext(connection) as captured:
-        client.get("/?format=json")
-    assert len(captured) > 1
+        second = client.get("/?topic=databases")
+
+    assert len(captured) == 1  # the data version only
+    assert second.content == first.content
+
+
+def test_curators_are_never_served_from_the_cache(client, conference, django_user_model):
+    client.force_login(django_user_model.objects.create_user("curator"))
+    for url in ("/", "/?format=json"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        assert len(captured) > 1, url
+
+
+def test_a_visitor_with_a_message_waiting_sees_it(client, conference):
+    """A message queued before logging out (kept in a cookie) is shown on the next
+    page, even when an anonymous copy of that page is in the cache."""
+    client.get("/")  # cached
+    storage = CookieStorage(RequestFactory().get("/"))
+    response = HttpResponse()
+    storage.add(messages.SUCCESS, "Deleted topic “Testing”.")
+    storage.update(response)
+    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
+
+    page = client.get("/")
+
+    assert "Deleted topic “Testing”." in page.content.decode()
+    assert client.get("/").content.decode().count("Deleted topic") == 0  # shown once
 
 
 def test_the_cache_can_be_turned_off(client, conference, settings):

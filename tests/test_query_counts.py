@@ -150,7 +150,7 @@ def queries(client, url: str, headers: dict, cold: bool = True) -> int:
 def test_the_explorer_takes_a_fixed_number_of_queries(client, recaps, size, settings):
     settings.EXPLORER_CACHE_SECONDS = 0  # count the queries of rendering
     build(size, recaps)
-    client.get("/")  # the CSRF cookie, as a returning visitor has (and the photos' origins)
+    client.get("/")  # the photos' origins, cached as on a running server
 
     counts = {(url, tuple(headers)): queries(client, url, headers) for url, headers, _ in URLS}
 

@@ -181,11 +181,21 @@ def test_cookies_are_secure_when_configured(client, curator, settings):
     assert response.cookies["sessionid"]["secure"] is True
 
 
-def test_htmx_gets_the_csrf_token_from_the_page(client, conference):
+def test_htmx_gets_the_csrf_token_from_the_page(curator_client, conference):
     """CSRF_COOKIE_HTTPONLY is safe: htmx sends the token from hx-headers, not the cookie."""
-    response = client.get("/")
+    response = curator_client.get("/")
 
     assert b'hx-headers=\'{"X-CSRFToken": "' in response.content
+
+
+def test_anonymous_visitors_get_no_csrf_token_nor_cookie(client, conference):
+    """They post nothing with htmx: the explorer sets no cookie for them (the log-in
+    page still does, for its form)."""
+    response = client.get("/")
+
+    assert b"X-CSRFToken" not in response.content
+    assert "csrftoken" not in response.cookies
+    assert "csrftoken" in client.get(reverse("login")).cookies
 
 
 # Alpine under the CSP: its CSP build (3.14) evaluates no expressions, only names
