@@ -238,6 +238,10 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 0 if DEBUG else 24 * 3600
+# Every static file is used by this site's own pages (no fonts or scripts fetched
+# from another origin), so none needs `Access-Control-Allow-Origin: *`, WhiteNoise's
+# default: 32 bytes less on every static response.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 # The default file storage: recaps' own copies of their images (import_recap
 # --images). Served by Django only with debug on; in production the web server (or
 # an object store named in STORAGES["default"]) serves MEDIA_ROOT at MEDIA_URL.

@@ -68,3 +68,17 @@ def test_pages_link_the_collected_files(db, client, collected_static):
 
     assert f'<link rel="stylesheet" href="/static/{manifest["css/site.css"]}">' in html
     assert f'<script src="/static/{manifest["js/app.js"]}"></script>' in html
+
+
+def test_whitenoise_serves_a_collected_file_for_good_and_for_this_site(
+    db, client, collected_static
+):
+    manifest = json.loads((collected_static / "staticfiles.json").read_text())["paths"]
+
+    response = client.get(f"/static/{manifest['js/app.js']}", headers={"Accept-Encoding": "br"})
+
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "br"
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert "Access-Control-Allow-Origin" not in response  # no other origin reads it
+    assert response["X-Content-Type-Options"] == "nosniff"
