@@ -113,6 +113,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Takes from WhiteNoise's static files the security headers only documents use.
+    "config.middleware.StaticFileHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serving (see "Static files and serving" below): static files from the app server.
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -82,3 +82,6 @@ def test_whitenoise_serves_a_collected_file_for_good_and_for_this_site(
     assert response["Cache-Control"] == "max-age=315360000, public, immutable"
     assert "Access-Control-Allow-Origin" not in response  # no other origin reads it
     assert response["X-Content-Type-Options"] == "nosniff"
+    # What only a document uses is left to the pages (tests/test_security.py).
+    assert "Cross-Origin-Opener-Policy" not in response
+    assert "Referrer-Policy" not in response
