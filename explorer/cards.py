@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -32,6 +33,7 @@ from django.template.defaultfilters import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Credit, Dish, Entry, Photo
+from .photos import photo_src
 from .versions import request_data_version, version_key
 
 CARD_TEMPLATE = "partials/cards.html#card"
@@ -57,6 +59,41 @@ CARD_PARTS = (
     Prefetch("dishes", queryset=Dish.objects.select_related("place").order_by("order", "pk")),
     CARD_PHOTOS,
 )
+
+
+@dataclass(frozen=True)
+class PreviewPhoto:
+    """A page's link-preview photo: where to show it from, and its caption."""
+
+    src: str
+    caption: str
+
+
+def preview_photo(entries: Sequence[Entry]) -> PreviewPhoto | None:
+    """The first photo that can be shown of ``entries`` (each entry's in their order).
+
+    A page's cards come from the card cache, photos included: the preview needs one
+    photo, so it reads three columns of the page's photos (one query) instead of
+    loading them all as models. Entries whose photos are loaded already (cards that
+    were not in the cache) cost no query.
+    """
+    if all("photos" in getattr(entry, "_prefetched_objects_cache", ()) for entry in entries):
+        photos = [
+            (entry, photo.image, photo.caption) for entry in entries for photo in entry.photos.all()
+        ]
+    else:
+        by_id = {entry.pk: entry for entry in entries}
+        rows = (
+            Photo.objects.filter(entry_id__in=by_id)
+            .order_by("order", "pk")
+            .values_list("entry_id", "image", "caption")
+        )
+        photos = [(by_id[entry_id], image, caption) for entry_id, image, caption in rows]
+    first: dict[int, PreviewPhoto] = {}
+    for entry, image, caption in photos:
+        if entry.pk not in first and (src := photo_src(image, entry.recap.image_base)):
+            first[entry.pk] = PreviewPhoto(src, caption)
+    return next((first[entry.pk] for entry in entries if entry.pk in first), None)
 
 
 def card_key(request: HttpRequest, entry: Entry, can_edit: bool) -> str:

@@ -31,7 +31,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_headers
 
-from .cards import CARD_PARTS, CARD_PHOTOS, load_cards
+from .cards import CARD_PARTS, PreviewPhoto, load_cards, preview_photo
 from .filters import SEARCH_MAX_LENGTH, EntryFilterSet, Facet, speaker_search
 from .models import Day, Dish, Entry, EntryKind, Person, Place, Recap, Topic
 from .versions import request_data_version
@@ -318,9 +318,6 @@ def explore(request: HttpRequest) -> HttpResponse:
     state = _state(filterset)
     chips = _chips(state, facets)
     fragment = bool(htmx) and not htmx.history_restore_request
-    if not fragment:
-        # The page's link preview shows its first photo (``page_meta``).
-        prefetch_related_objects(entries, CARD_PHOTOS)
     context = {
         "entries": entries,
         "count": total,
@@ -339,6 +336,8 @@ def explore(request: HttpRequest) -> HttpResponse:
         # The page's heading: the one recap's facts, or the archive's span.
         "recaps": Recap.objects.all()[:2],
         "archive": _archive(facets),
+        # The page's link preview shows its first photo (``page_meta``).
+        "preview_photo": None if fragment else preview_photo(entries),
     }
     template = f"{EXPLORE_TEMPLATE}#results" if fragment else EXPLORE_TEMPLATE
     return TemplateResponse(request, template, context)
@@ -394,10 +393,10 @@ def entry_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
     return TemplateResponse(request, "explorer/entry_page.html", context)
 
 
-def detail_cards(request: HttpRequest, entries: list[Entry]) -> None:
-    """A detail page's cards from the card cache, and every card's photos for its preview."""
+def detail_cards(request: HttpRequest, entries: list[Entry]) -> PreviewPhoto | None:
+    """A detail page's cards from the card cache, and the photo of its link preview."""
     load_cards(request, entries)
-    prefetch_related_objects(entries, CARD_PHOTOS)
+    return preview_photo(entries)
 
 
 def detail_entries(request: HttpRequest, queryset: QuerySet[Entry]) -> dict:
@@ -409,8 +408,8 @@ def detail_entries(request: HttpRequest, queryset: QuerySet[Entry]) -> dict:
     """
     entries = list(card_rows(queryset)[: DETAIL_LIMIT + 1])
     total = len(entries) if len(entries) <= DETAIL_LIMIT else queryset.count()
-    detail_cards(request, entries[:DETAIL_LIMIT])
-    return {"entries": entries[:DETAIL_LIMIT], "total": total}
+    photo = detail_cards(request, entries[:DETAIL_LIMIT])
+    return {"entries": entries[:DETAIL_LIMIT], "total": total, "preview_photo": photo}
 
 
 @dataclass
@@ -455,7 +454,7 @@ def entries_by_recap(
         for row in counts
     }
     entries = list(card_rows(queryset)[:DETAIL_LIMIT])
-    detail_cards(request, entries)
+    photo = detail_cards(request, entries)
     for entry in entries:
         groups[entry.recap_id].entries.append(entry)
     ordered = sorted(groups.values(), key=lambda g: (g.name, g.slug))
@@ -466,6 +465,7 @@ def entries_by_recap(
         "entries": [entry for group in ordered for entry in group.entries],
         "total": sum(group.count for group in ordered),
         "explore_url": explore_url(params),
+        "preview_photo": photo,
     }
 
 

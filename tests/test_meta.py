@@ -164,6 +164,29 @@ def test_the_explorer_s_preview_names_its_filters_and_first_photo(client, confer
     assert unfiltered["description"].startswith("9 talks, meals and sights of DjangoCon US 2024")
 
 
+@pytest.mark.parametrize("url", ["/?topic=databases", "/topics/databases/"])
+def test_a_list_previews_with_its_first_card_s_first_photo_that_can_be_shown(
+    client, conference, url
+):
+    """Each card's photos in their order, the cards in the page's: a photo that cannot
+    be shown (no web address) is passed over. The same with the cards rendered afresh
+    and from the card cache (the second visit)."""
+    conference.recap.image_base = "https://images.example.org/dcus/"
+    conference.recap.save()
+    first_card = client.get(url).content.decode()
+    cards = [c for c in (conference.orm, conference.postgres) if c.title in first_card]
+    assert len(cards) == 2  # both cards of the topic are on the page
+    first = min(cards, key=lambda c: first_card.index(c.title))
+    PhotoFactory(entry=first, image="images/later.jpg", caption="Later", order=2)
+    PhotoFactory(entry=first, image="javascript:alert(1)", caption="Not a photo", order=0)
+    PhotoFactory(entry=first, image="images/first.jpg", caption="The first", order=1)
+
+    for _visit in range(2):
+        tags = page_meta(client, url)
+        assert tags["og:image"] == "https://images.example.org/dcus/images/first.jpg"
+        assert tags["og:image:alt"] == "The first"
+
+
 def test_speaker_and_picks_previews(client, conference):
     speaker = page_meta(client, "/speakers/sarah-boyce/")
     assert speaker["og:title"] == "Sarah Boyce"

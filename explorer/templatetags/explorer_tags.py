@@ -198,18 +198,21 @@ def page_meta(
     markdown_description: str = "",
     photos_of: object = None,
     kind: str = "website",
+    photo: object = None,
 ) -> dict:
     """A page's description and its Open Graph and Twitter card tags.
 
     ``description`` is HTML-escaped text (a ``{% capture %}``), or give
     ``markdown_description`` (a summary); ``photos_of`` is an entry or a list of
-    entries (with their photos prefetched) whose first photo illustrates the page.
+    entries (with their photos prefetched) whose first photo illustrates the page,
+    or ``photo`` the photo itself (``explorer.cards.preview_photo``).
     """
     request = context.get("request")
     if markdown_description:
         description = render_markdown(markdown_description)
     text = plain_text(str(description)) or SITE_DESCRIPTION
-    photo = _first_photo(photos_of) if photos_of is not None else None
+    if photo is None and photos_of is not None:
+        photo = _first_photo(photos_of)
     image = absolute_url(request, photo.src) if photo is not None else ""
     if urlsplit(image).scheme not in {"http", "https"}:
         image = ""
