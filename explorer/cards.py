@@ -72,10 +72,11 @@ class PreviewPhoto:
 def preview_photo(entries: Sequence[Entry]) -> PreviewPhoto | None:
     """The first photo that can be shown of ``entries`` (each entry's in their order).
 
-    A page's cards come from the card cache, photos included: the preview needs one
-    photo, so it reads three columns of the page's photos (one query) instead of
-    loading them all as models. Entries whose photos are loaded already (cards that
-    were not in the cache) cost no query.
+    Every page's link preview is picked here. A list page's cards come from the
+    card cache, photos included: the preview needs one photo, so it reads three
+    columns of the page's photos (one query) instead of loading them all as models.
+    Entries whose photos are loaded already (cards that were not in the cache, an
+    entry's own page, picks) cost no query.
     """
     if all("photos" in getattr(entry, "_prefetched_objects_cache", ()) for entry in entries):
         photos = [

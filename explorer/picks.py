@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.vary import vary_on_headers
 
+from .cards import preview_photo
 from .models import Entry
 from .views import card_entries
 
@@ -121,5 +122,7 @@ def picks_page(request: HttpRequest) -> HttpResponse:
     context = {"shared": bool(values), **find_picks(values)}
     context["count"] = len(context["entries"])
     context["share_query"] = share_query(context["found_keys"].split())
+    # The link preview's photo (the cards' photos are loaded: no query).
+    context["preview_photo"] = None if request.htmx else preview_photo(context["entries"])
     template = f"{PICKS_TEMPLATE}#picks" if request.htmx else PICKS_TEMPLATE
     return TemplateResponse(request, template, context)

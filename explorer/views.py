@@ -389,7 +389,12 @@ def entry_page(request: HttpRequest, recap: str, slug: str) -> HttpResponse:
         slug=slug,
     )
     previous, following = _neighbours(entry)
-    context = {"entry": entry, "previous": previous, "next": following}
+    context = {
+        "entry": entry,
+        "previous": previous,
+        "next": following,
+        "preview_photo": preview_photo([entry]),  # its photos are loaded: no query
+    }
     return TemplateResponse(request, "explorer/entry_page.html", context)
 
 

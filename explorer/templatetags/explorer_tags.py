@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from ..cards import render_card
+from ..cards import PreviewPhoto, render_card
 from ..filters import Facet, FacetValue
 from ..markdown import render_markdown
 from ..models import Entry
@@ -180,39 +180,25 @@ def plain_text(text: str) -> str:
     return " ".join(html.unescape(strip_tags(text)).split())
 
 
-def _first_photo(photos_of) -> object | None:
-    """The first photo that can be shown, of an entry or the first entries of a list."""
-    entries = [photos_of] if hasattr(photos_of, "photos") else list(photos_of or [])[:24]
-    for entry in entries:
-        for photo in entry.photos.all():
-            if photo.src:
-                return photo
-    return None
-
-
 @register.inclusion_tag("partials/meta.html", takes_context=True)
 def page_meta(
     context: template.Context,
     title: str = SITE_NAME,
     description: str = "",
     markdown_description: str = "",
-    photos_of: object = None,
     kind: str = "website",
-    photo: object = None,
+    photo: PreviewPhoto | None = None,
 ) -> dict:
     """A page's description and its Open Graph and Twitter card tags.
 
     ``description`` is HTML-escaped text (a ``{% capture %}``), or give
-    ``markdown_description`` (a summary); ``photos_of`` is an entry or a list of
-    entries (with their photos prefetched) whose first photo illustrates the page,
-    or ``photo`` the photo itself (``explorer.cards.preview_photo``).
+    ``markdown_description`` (a summary); ``photo`` illustrates the page: its
+    view picks it (``explorer.cards.preview_photo``).
     """
     request = context.get("request")
     if markdown_description:
         description = render_markdown(markdown_description)
     text = plain_text(str(description)) or SITE_DESCRIPTION
-    if photo is None and photos_of is not None:
-        photo = _first_photo(photos_of)
     image = absolute_url(request, photo.src) if photo is not None else ""
     if urlsplit(image).scheme not in {"http", "https"}:
         image = ""
