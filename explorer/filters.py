@@ -42,6 +42,7 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from .models import Credit, Day, Entry, EntryKind, Person, Recap, Topic
+from .rows import card_page
 from .search import filter_entries, search_words
 from .text import fold
 from .versions import version_key
@@ -383,9 +384,9 @@ class EntryFilterSet(django_filters.FilterSet):
         recaps = _conference_facet(facets)
         return sum(1 for n in self._in_results(recaps).values() if n)
 
-    def results(self, facets: list[Facet], offset: int, limit: int) -> QuerySet[Entry]:
-        """Results ``offset`` to ``offset + limit`` (``qs``), read from the conferences
-        they lie in.
+    def results(self, facets: list[Facet], offset: int, limit: int) -> list[Entry]:
+        """Results ``offset`` to ``offset + limit``, each with its day, conference and
+        place (``card_page``), read from the conferences they lie in.
 
         Results are listed conference by conference, in the conference facet's
         order, so a page of them lies in the few conferences whose counts reach
@@ -401,13 +402,22 @@ class EntryFilterSet(django_filters.FilterSet):
             elif seen < offset + limit:
                 window.append(slug)
             seen += n
-        entries = self.qs
+        where = self._entries_where(None)
+        if where is NO_ENTRIES or not window:
+            return []
+        conditions, params = ([where[0]], list(where[1])) if where else ([], [])
         if len(window) < len(counts):  # else every conference with results: nothing to narrow
             # By id, not slug: the entries' own column, which SQLite then reads
             # from the conference index with the search's ids, instead of
             # fetching every match's row to join its conference.
-            entries = entries.filter(recap_id__in=[recaps.all_ids[slug] for slug in window])
-        return entries[offset - before : offset - before + limit]
+            qn = connections[self.queryset.db].ops.quote_name
+            marks = ", ".join(["%s"] * len(window))
+            conditions.append(f"{qn(Entry._meta.db_table)}.{qn('recap_id')} IN ({marks})")
+            params += [recaps.all_ids[slug] for slug in window]
+        condition = " AND ".join(f"({c})" for c in conditions)
+        return card_page(
+            self.queryset.db, (condition, params) if condition else None, offset - before, limit
+        )
 
     def _in_results(self, recaps: Facet) -> dict[str, int]:
         selected = set(self.selected("recap"))

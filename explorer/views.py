@@ -58,8 +58,9 @@ def card_rows(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     the cards the cache does not have.
     """
     # Undated conferences last on every database, as the conference facet lists
-    # them (``EntryFilterSet.results`` relies on it): PostgreSQL would put
-    # them first, SQLite already puts them last.
+    # them: PostgreSQL would put them first, SQLite already puts them last. The
+    # explorer's own page query (``explorer.rows``) sorts the same way in SQL;
+    # tests/test_rows.py checks that the two agree.
     return queryset.select_related("day", "recap", "place").order_by(
         F("recap__start_date").desc(nulls_last=True),
         "recap__name",
@@ -270,7 +271,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         )
     filterset = EntryFilterSet(
         request.GET,
-        queryset=card_rows(Entry.objects.all()),
+        queryset=Entry.objects.all(),  # its page of results: ``EntryFilterSet.results``
         # Facet values (and the unfiltered facets) are cached under it.
         data_version=request_data_version(request),
     )
@@ -292,7 +293,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     facets = [filterset.facet("recap")] if load_more else filterset.facets(speaker_q)
     total = filterset.total(facets)
     page = Page(request, total)
-    entries = list(filterset.results(facets, page.offset, PAGE_SIZE))
+    entries = filterset.results(facets, page.offset, PAGE_SIZE)
     if fmt == "json":
         prefetch_related_objects(entries, *CARD_PARTS)
     else:
