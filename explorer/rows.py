@@ -7,7 +7,10 @@ joins, forty columns and six sort keys cost 1.9 ms of a fresh fragment's 11 ms
 on a slow machine, more than the facets' SQL. Here the query is written once per
 database and the rows become models as the ORM's own iterable makes them: each
 field's database converters, then ``Model.from_db``, the related rows cached
-on the entry.
+on the entry. Two things the ORM would do are left out, as ``prefetch_related``
+and ``defer`` would: the page's entries share one model of each day, conference
+and place (24 entries have a conference or two), and the import snapshots
+(``imported``, JSON that only the importer reads) are deferred.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from django.db.models import Model
 
 from .models import Day, Entry, Place, Recap
 
+# Read only by the importer (``explorer.loading``): deferred, loaded if ever asked for.
+DEFERRED_FIELDS = {"imported"}
 # What each result row carries beside the entry: its foreign key, the model and
 # the join (an entry always has a day and a conference; a place, maybe).
 RELATED = (
@@ -65,7 +70,7 @@ def _query(alias: str) -> tuple[str, list[_Columns]]:
             joins.append(
                 f"{join} {qn(model._meta.db_table)} {table} ON {table}.{qn('id')} = {entry}.{key}"
             )
-        fields = model._meta.concrete_fields
+        fields = [f for f in model._meta.concrete_fields if f.name not in DEFERRED_FIELDS]
         converters = []
         for position, field in enumerate(fields):
             column = field.get_col(table)
@@ -101,14 +106,15 @@ def card_page(alias: str, where: tuple[str, list] | None, offset: int, limit: in
         rows = cursor.fetchall()
     entry_columns, *related = parts
     fields = [Entry._meta.get_field(name) for name, _, _ in RELATED]
+    # Each related row's model, by its key, shared by the page's entries.
+    shared: list[dict[Any, Model]] = [{} for _ in related]
     entries = []
     for row in rows:
         entry = entry_columns.build(alias, row, connection)
-        for field, columns in zip(fields, related, strict=True):
-            # A missing place comes back as a row of NULLs.
-            present = row[columns.start] is not None
-            field.set_cached_value(
-                entry, columns.build(alias, row, connection) if present else None
-            )
+        for field, columns, models in zip(fields, related, shared, strict=True):
+            key = row[columns.start]  # the id; None for a missing place
+            if key is not None and key not in models:
+                models[key] = columns.build(alias, row, connection)
+            field.set_cached_value(entry, models.get(key))
         entries.append(entry)
     return entries

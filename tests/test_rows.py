@@ -12,7 +12,7 @@ from django.http import QueryDict
 
 from explorer.filters import EntryFilterSet
 from explorer.models import Entry
-from explorer.rows import RELATED, card_page
+from explorer.rows import DEFERRED_FIELDS, RELATED, card_page
 from explorer.views import card_rows
 
 from .factories import DayFactory, EntryFactory, PlaceFactory, RecapFactory
@@ -41,9 +41,15 @@ def _where(query: str) -> tuple[str, list] | None:
 
 
 def _fields(entry: Entry) -> list:
+    """The values of the entry and its day, conference and place (the import snapshots
+    aside: the page defers them)."""
     related = [getattr(entry, name) for name, _, _ in RELATED]
     return [
-        [(field.attname, getattr(obj, field.attname)) for field in obj._meta.concrete_fields]
+        [
+            (field.attname, getattr(obj, field.attname))
+            for field in obj._meta.concrete_fields
+            if field.name not in DEFERRED_FIELDS
+        ]
         if obj is not None
         else None
         for obj in [entry, *related]
@@ -81,6 +87,16 @@ def test_values_come_back_as_python_values(entries):
     assert any(entry.place is None for entry in page)
     # Saved models, from this database: they can be saved again as edits.
     assert not page[0]._state.adding and page[0]._state.db == DEFAULT_DB_ALIAS
+
+
+def test_the_import_snapshot_is_loaded_only_when_asked_for(entries, django_assert_num_queries):
+    entry = card_page(DEFAULT_DB_ALIAS, None, 0, 1)[0]
+    assert entry.get_deferred_fields() == {"imported"}
+    assert entry.recap.get_deferred_fields() == {"imported"}
+
+    expected = Entry.objects.get(pk=entry.pk).imported
+    with django_assert_num_queries(1):
+        assert entry.imported == expected
 
 
 def test_a_condition_that_names_the_joined_tables_reads_its_own(entries):
