@@ -79,22 +79,25 @@ def preview_photo(entries: Sequence[Entry]) -> PreviewPhoto | None:
     entry's own page, picks) cost no query.
     """
     if all("photos" in getattr(entry, "_prefetched_objects_cache", ()) for entry in entries):
-        photos = [
-            (entry, photo.image, photo.caption) for entry in entries for photo in entry.photos.all()
-        ]
+        photos = {
+            entry.pk: [(photo.image, photo.caption) for photo in entry.photos.all()]
+            for entry in entries
+        }
     else:
-        by_id = {entry.pk: entry for entry in entries}
         rows = (
-            Photo.objects.filter(entry_id__in=by_id)
+            Photo.objects.filter(entry_id__in=[entry.pk for entry in entries])
             .order_by("order", "pk")
             .values_list("entry_id", "image", "caption")
         )
-        photos = [(by_id[entry_id], image, caption) for entry_id, image, caption in rows]
-    first: dict[int, PreviewPhoto] = {}
-    for entry, image, caption in photos:
-        if entry.pk not in first and (src := photo_src(image, entry.recap.image_base)):
-            first[entry.pk] = PreviewPhoto(src, caption)
-    return next((first[entry.pk] for entry in entries if entry.pk in first), None)
+        photos = {}
+        for entry_id, image, caption in rows:
+            photos.setdefault(entry_id, []).append((image, caption))
+    # Entry by entry, up to the first photo that can be shown.
+    for entry in entries:
+        for image, caption in photos.get(entry.pk, ()):
+            if src := photo_src(image, entry.recap.image_base):
+                return PreviewPhoto(src, caption)
+    return None
 
 
 def card_key(request: HttpRequest, entry: Entry, can_edit: bool) -> str:
