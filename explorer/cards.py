@@ -12,7 +12,8 @@ write renders each card afresh once.
 The key comes from the entry's own row, so a list of cards (``load_cards``) asks
 the cache for all of them at once and loads the rows the cards show
 (``CARD_PARTS``) only for those it did not find: a page of cached cards costs
-no query beyond the entries themselves.
+no query beyond the entries themselves. Each card's photos are kept beside its
+HTML, for the page's link preview (``preview_photo``).
 
 The one part of an editable card that depends on the request, its Edit link's
 ``next`` (the page to return to), is cached as a mark and filled in per request.
@@ -43,6 +44,9 @@ RETURN_MARK = "__card_return_url__"
 RETURN_LINK = f'?next={RETURN_MARK}"'
 # A deploy may change the card's markup: a cache shared by servers must not serve
 # the old one.
+# What the cache keeps per card: (its HTML, its photos as ``(image, caption)`` pairs,
+# or None when they were not loaded), the photos for the page's link preview.
+CARD_FORMAT = 2
 TEMPLATE_HASH = hashlib.sha256(
     (settings.BASE_DIR / "partials" / "cards.html").read_bytes()
 ).hexdigest()[:12]
@@ -72,31 +76,37 @@ class PreviewPhoto:
 def preview_photo(entries: Sequence[Entry]) -> PreviewPhoto | None:
     """The first photo that can be shown of ``entries`` (each entry's in their order).
 
-    Every page's link preview is picked here. A list page's cards come from the
-    card cache, photos included: the preview needs one photo, so it reads three
-    columns of the page's photos (one query) instead of loading them all as models.
-    Entries whose photos are loaded already (cards that were not in the cache, an
-    entry's own page, picks) cost no query.
+    Every page's link preview is picked here, from each entry's photos as its card
+    knows them: kept with the card in the card cache (``load_cards``), or loaded
+    with the entry (cards that were not in the cache, an entry's own page,
+    picks). Only entries with neither cost a query: one, for three columns.
     """
-    if all("photos" in getattr(entry, "_prefetched_objects_cache", ()) for entry in entries):
-        photos = {
-            entry.pk: [(photo.image, photo.caption) for photo in entry.photos.all()]
-            for entry in entries
-        }
-    else:
+    photos = {entry.pk: _card_photos(entry) for entry in entries}
+    if unknown := [pk for pk, known in photos.items() if known is None]:
         rows = (
-            Photo.objects.filter(entry_id__in=[entry.pk for entry in entries])
+            Photo.objects.filter(entry_id__in=unknown)
             .order_by("order", "pk")
             .values_list("entry_id", "image", "caption")
         )
-        photos = {}
+        for pk in unknown:
+            photos[pk] = []
         for entry_id, image, caption in rows:
-            photos.setdefault(entry_id, []).append((image, caption))
+            photos[entry_id].append((image, caption))
     # Entry by entry, up to the first photo that can be shown.
     for entry in entries:
-        for image, caption in photos.get(entry.pk, ()):
+        for image, caption in photos[entry.pk]:
             if src := photo_src(image, entry.recap.image_base):
                 return PreviewPhoto(src, caption)
+    return None
+
+
+def _card_photos(entry: Entry) -> list[tuple[str, str]] | None:
+    """``entry``'s photos (image, caption) in their order, if known without a query."""
+    kept = getattr(entry, "_cached_photos", None)
+    if kept is not None:
+        return list(kept)
+    if "photos" in getattr(entry, "_prefetched_objects_cache", ()):
+        return [(photo.image, photo.caption) for photo in entry.photos.all()]
     return None
 
 
@@ -104,7 +114,7 @@ def card_key(request: HttpRequest, entry: Entry, can_edit: bool) -> str:
     """The cache key of ``entry``'s card: changes whenever anything the card shows may have."""
     data_key = version_key(request_data_version(request))
     mode = "edit" if can_edit else "read"
-    return f"card:{TEMPLATE_HASH}:{data_key}:{entry.pk}:{entry.version}:{mode}"
+    return f"card:{CARD_FORMAT}:{TEMPLATE_HASH}:{data_key}:{entry.pk}:{entry.version}:{mode}"
 
 
 def _caching(request: HttpRequest | None) -> bool:
@@ -126,8 +136,9 @@ def load_cards(request: HttpRequest | None, entries: Sequence[Entry]) -> None:
         can_edit = _can_edit(request)
         keys = {card_key(request, entry, can_edit): entry for entry in missing}
         found = caches["cards"].get_many(list(keys))
-        for key, html in found.items():
+        for key, (html, photos) in found.items():
             keys[key]._cached_card = html
+            keys[key]._cached_photos = photos
         missing = [entry for key, entry in keys.items() if key not in found]
     prefetch_related_objects(missing, *CARD_PARTS)
 
@@ -143,10 +154,13 @@ def render_card(context: Context, entry: Entry) -> SafeString:
     if html is None:
         cache = caches["cards"]
         key = card_key(request, entry, can_edit)
-        html = cache.get(key)
-        if html is None:
+        kept = cache.get(key)
+        if kept is None:
             html = _render(context, entry, RETURN_MARK if can_edit else return_url)
-            cache.set(key, str(html))
+            photos = _card_photos(entry)
+            cache.set(key, (str(html), None if photos is None else tuple(photos)))
+        else:
+            html = kept[0]
     if can_edit:
         html = html.replace(RETURN_LINK, f'?next={urlencode(return_url)}"')
     return mark_safe(html)
