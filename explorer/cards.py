@@ -122,7 +122,10 @@ def _caching(request: HttpRequest | None) -> bool:
 
 
 def _can_edit(request: HttpRequest) -> bool:
-    return request.user.has_perm("explorer.change_entry")
+    """Whether the viewer may edit entries: asked once per request, not once per card."""
+    if not hasattr(request, "_can_edit_entries"):
+        request._can_edit_entries = request.user.has_perm("explorer.change_entry")
+    return request._can_edit_entries
 
 
 def load_cards(request: HttpRequest | None, entries: Sequence[Entry]) -> None:
@@ -149,21 +152,26 @@ def render_card(context: Context, entry: Entry) -> SafeString:
     if not _caching(request) or context.get("focus_card"):
         return _render(context, entry, context.get("return_url"))
     can_edit = _can_edit(request)
-    return_url = context.get("return_url") or request.get_full_path()
     html = getattr(entry, "_cached_card", None)
     if html is None:
         cache = caches["cards"]
         key = card_key(request, entry, can_edit)
         kept = cache.get(key)
         if kept is None:
-            html = _render(context, entry, RETURN_MARK if can_edit else return_url)
+            return_url = RETURN_MARK if can_edit else _return_url(context, request)
+            html = _render(context, entry, return_url)
             photos = _card_photos(entry)
             cache.set(key, (str(html), None if photos is None else tuple(photos)))
         else:
             html = kept[0]
     if can_edit:
-        html = html.replace(RETURN_LINK, f'?next={urlencode(return_url)}"')
+        html = html.replace(RETURN_LINK, f'?next={urlencode(_return_url(context, request))}"')
     return mark_safe(html)
+
+
+def _return_url(context: Context, request: HttpRequest) -> str:
+    """The page an editable card's Edit link returns to: this one, unless the page says."""
+    return context.get("return_url") or request.get_full_path()
 
 
 def _render(context: Context, entry: Entry, return_url: str | None) -> SafeString:
