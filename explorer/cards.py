@@ -42,11 +42,12 @@ CARD_TEMPLATE = "partials/cards.html#card"
 # unique: text from the data cannot hold a bare " (it is escaped).
 RETURN_MARK = "__card_return_url__"
 RETURN_LINK = f'?next={RETURN_MARK}"'
+# What the cache keeps per card, named in its key: (its HTML, its photos as
+# ``(image, caption)`` pairs or None when they were not loaded), the photos for
+# the page's link preview.
+CARD_FORMAT = 2
 # A deploy may change the card's markup: a cache shared by servers must not serve
 # the old one.
-# What the cache keeps per card: (its HTML, its photos as ``(image, caption)`` pairs,
-# or None when they were not loaded), the photos for the page's link preview.
-CARD_FORMAT = 2
 TEMPLATE_HASH = hashlib.sha256(
     (settings.BASE_DIR / "partials" / "cards.html").read_bytes()
 ).hexdigest()[:12]

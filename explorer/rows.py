@@ -9,7 +9,7 @@ database and the rows become models as the ORM's own iterable makes them: each
 field's database converters, then ``Model.from_db``, the related rows cached
 on the entry. Two things the ORM would do are left out, as ``prefetch_related``
 and ``defer`` would: the page's entries share one model of each day, conference
-and place (24 entries have a conference or two), and the import snapshots
+and place (a page of 24 entries has one conference or a few), and the import snapshots
 (``imported``, JSON that only the importer reads) are deferred.
 """
 
