@@ -7,10 +7,11 @@ joins, forty columns and six sort keys cost 1.9 ms of a fresh fragment's 11 ms
 on a slow machine, more than the facets' SQL. Here the query is written once per
 database and the rows become models as the ORM's own iterable makes them: each
 field's database converters, then ``Model.from_db``, the related rows cached
-on the entry. Two things the ORM would do are left out, as ``prefetch_related``
-and ``defer`` would: the page's entries share one model of each day, conference
-and place (a page of 24 entries has one conference or a few), and the import snapshots
-(``imported``, JSON that only the importer reads) are deferred.
+on the entry. Two things differ from ``select_related``, done as
+``prefetch_related`` and ``defer`` do them: the page's entries share one model
+of each day, conference and place (a page of 24 entries has one conference or a
+few), and the import snapshots (``imported``, JSON that only the importer reads)
+are deferred.
 """
 
 from __future__ import annotations
