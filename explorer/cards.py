@@ -89,10 +89,10 @@ def preview_photo(entries: Sequence[Entry]) -> PreviewPhoto | None:
             .order_by("order", "pk")
             .values_list("entry_id", "image", "caption")
         )
-        for pk in unknown:
-            photos[pk] = []
+        found: dict[int, list[tuple[str, str]]] = {pk: [] for pk in unknown}
         for entry_id, image, caption in rows:
-            photos[entry_id].append((image, caption))
+            found[entry_id].append((image, caption))
+        photos.update(found)
     # Entry by entry, up to the first photo that can be shown.
     for entry in entries:
         for image, caption in photos[entry.pk]:
@@ -101,13 +101,13 @@ def preview_photo(entries: Sequence[Entry]) -> PreviewPhoto | None:
     return None
 
 
-def _card_photos(entry: Entry) -> list[tuple[str, str]] | None:
+def _card_photos(entry: Entry) -> Sequence[tuple[str, str]] | None:
     """``entry``'s photos (image, caption) in their order, if known without a query."""
     kept = getattr(entry, "_cached_photos", None)
     if kept is not None:
-        return list(kept)
+        return kept
     if "photos" in getattr(entry, "_prefetched_objects_cache", ()):
-        return [(photo.image, photo.caption) for photo in entry.photos.all()]
+        return tuple((photo.image, photo.caption) for photo in entry.photos.all())
     return None
 
 
@@ -161,8 +161,7 @@ def render_card(context: Context, entry: Entry) -> SafeString:
         if kept is None:
             return_url = RETURN_MARK if can_edit else _return_url(context, request)
             html = _render(context, entry, return_url)
-            photos = _card_photos(entry)
-            cache.set(key, (str(html), None if photos is None else tuple(photos)))
+            cache.set(key, (str(html), _card_photos(entry)))
         else:
             html = kept[0]
     if can_edit:
